@@ -1,0 +1,82 @@
+import { type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import type { Logger } from "@entrepot/runtime";
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** connection timeout in ms (default 5000) */
+  connectionTimeout?: number;
+}
+
+/** The only place that constructs kafkajs; everything else goes through this package. */
+export function createKafka(options: KafkaClientOptions): Kafka {
+  const log = options.logger.child({ component: "kafkajs" });
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeout ?? 5000,
+    logLevel: KafkaLogLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        if (level <= KafkaLogLevel.ERROR) log.error(rest, message);
+        else if (level === KafkaLogLevel.WARN) log.warn(rest, message);
+        else log.debug(rest, message);
+      },
+    retry: { initialRetryTime: 200, retries: 8 },
+  });
+}
+
+export interface TopicDefinition {
+  name: string;
+  partitions: number;
+  cleanupPolicy: "delete" | "compact";
+  retentionMs?: number;
+}
+
+/** Creates missing topics (idempotent). Returns the names that were created. */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicDefinition[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return [];
+    const configs: ITopicConfig[] = missing.map((t) => ({
+      topic: t.name,
+      numPartitions: t.partitions,
+      replicationFactor: 1,
+      configEntries: [
+        { name: "cleanup.policy", value: t.cleanupPolicy },
+        ...(t.retentionMs !== undefined ? [{ name: "retention.ms", value: String(t.retentionMs) }] : []),
+      ],
+    }));
+    await admin.createTopics({ topics: configs, waitForLeaders: true });
+    return missing.map((t) => t.name);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Sum of end offsets minus committed offsets of a group over the given topics. */
+export async function consumerLag(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let lag = 0;
+    const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+    for (const t of committed) {
+      const ends = await admin.fetchTopicOffsets(t.topic);
+      for (const p of t.partitions) {
+        const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
+        const done = Number(p.offset) < 0 ? 0 : Number(p.offset);
+        lag += Math.max(0, end - done);
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

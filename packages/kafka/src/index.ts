@@ -1,0 +1,5 @@
+export type { Kafka } from "kafkajs";
+export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, type TopicDefinition } from "./client";
+export { ConsumerRunner, type ConsumerRunnerOptions, type IncomingMessage } from "./consumer";
+export { JsonProducer, type OutgoingMessage } from "./producer";
+export { readTopicToEnd } from "./readTopic";

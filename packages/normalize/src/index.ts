@@ -1,0 +1,3 @@
+export { parseAmount, parseScale, SCALES, type Scale } from "./numbers";
+export { fail, type Normalized, type Problem } from "./result";
+export { normalizeRevenue, type RevenueOptions } from "./revenue";

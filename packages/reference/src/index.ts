@@ -1,0 +1,9 @@
+export {
+  compareFiscal,
+  type FiscalQuarter,
+  fiscalIndex,
+  formatFiscalPeriod,
+  parseFiscalPeriod,
+  shiftFiscalYear,
+} from "./fiscalPeriod";
+export { normalizeLabel, type Region, resolveRegion } from "./regions";

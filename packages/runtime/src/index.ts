@@ -1,0 +1,6 @@
+export { BrokerList, CommonEnv, ConfigError, intFromEnv, LogLevel, loadConfig, RedisUrl, ServiceEnv } from "./config";
+export { type HealthCheck, type HealthServer, startHealthServer } from "./healthServer";
+export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from "./logger";
+export { Metrics } from "./metrics";
+export { type Closeable, ShutdownRegistry } from "./shutdown";
+export { runWorker, type WorkerContext, type WorkerHandle } from "./worker";

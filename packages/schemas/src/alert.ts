@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { FiscalPeriod } from "./clean";
+
+export const Severity = z.enum(["info", "warning", "critical"]);
+export type Severity = z.infer<typeof Severity>;
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
+
+export const AlertStatus = z.enum(["fired", "updated", "retracted", "resolved"]);
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+/** What an alert is about: a company's revenue, or a reporter's trade in a commodity. */
+export const AlertEntity = z.record(z.string(), z.string());
+export type AlertEntity = z.infer<typeof AlertEntity>;
+
+/** Composition of one entity in one period: amount and share per region. */
+export const Composition = z.object({
+  schemaVersion: z.literal(1),
+  entity: AlertEntity,
+  period: z.string(),
+  total: z.number().nonnegative(),
+  parts: z.array(z.object({ region: z.string(), name: z.string(), amount: z.number(), share: z.number() })),
+  /** clean-record keys this composition was built from */
+  evidence: z.array(z.string()),
+});
+export type Composition = z.infer<typeof Composition>;
+
+export const Alert = z.object({
+  schemaVersion: z.literal(1),
+  /** deterministic: rule + entity + region + period */
+  alertId: z.string().min(1),
+  rule: z.string().min(1),
+  status: AlertStatus,
+  severity: Severity,
+  entity: AlertEntity,
+  region: z.string(),
+  regionName: z.string(),
+  period: z.string(),
+  /** the comparison period (e.g. same quarter a year earlier) */
+  baselinePeriod: z.string(),
+  /** observed and baseline values (shares are fractions 0..1) */
+  observed: z.number(),
+  baseline: z.number(),
+  score: z.number(),
+  threshold: z.number(),
+  /** one sentence with the numbers */
+  summary: z.string().min(1),
+  /** basis of the figures, e.g. "revenue by customer billing location" */
+  basis: z.string(),
+  evidence: z.array(z.string()),
+  revision: z.number().int().positive(),
+  detectedAt: z.string(),
+});
+export type Alert = z.infer<typeof Alert>;
+
+export { FiscalPeriod };

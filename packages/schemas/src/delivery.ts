@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { Severity } from "./alert";
+
+/** A subscriber: which alerts, and where to send them. */
+export const Subscription = z.object({
+  id: z.string().min(1),
+  url: z.url(),
+  /** Standard Webhooks secret, `whsec_` + base64 */
+  secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, "expected whsec_<base64>"),
+  filters: z
+    .object({
+      companies: z.array(z.string()).default([]),
+      regions: z.array(z.string()).default([]),
+      rules: z.array(z.string()).default([]),
+      minSeverity: Severity.default("info"),
+    })
+    .default({ companies: [], regions: [], rules: [], minSeverity: "info" }),
+  enabled: z.boolean().default(true),
+  createdAt: z.string(),
+});
+export type Subscription = z.infer<typeof Subscription>;
+
+/** One BullMQ job: deliver one revision of one alert to one subscription. */
+export const DeliveryJob = z.object({
+  alertId: z.string(),
+  revision: z.number().int().positive(),
+  subscriptionId: z.string(),
+  /** stable event id sent as webhook-id */
+  eventId: z.string(),
+});
+export type DeliveryJob = z.infer<typeof DeliveryJob>;
+
+export function deliveryJobId(j: Pick<DeliveryJob, "alertId" | "subscriptionId" | "revision">): string {
+  // BullMQ job ids must not contain ':' (reserved for its key layout), so use '/' as separator
+  return `${j.alertId}/${j.subscriptionId}/${j.revision}`.replace(/:/g, "_");
+}

@@ -1,0 +1,14 @@
+export { Alert, AlertEntity, AlertStatus, Composition, SEVERITY_RANK, Severity } from "./alert";
+export {
+  CustomsClean,
+  customsCleanKey,
+  FiscalPeriod,
+  RevenueBasis,
+  RevenueClean,
+  revenueCleanKey,
+  TradeFlow,
+} from "./clean";
+export { DeliveryJob, deliveryJobId, Subscription } from "./delivery";
+export { Feed, Provenance, RawRecord, rawRecordKey } from "./provenance";
+export { ReasonCode, Rejection, Stage } from "./rejection";
+export { HEADERS, TOPICS, type TopicKey, type TopicSpec, topicDefinitions, topicName } from "./topics";

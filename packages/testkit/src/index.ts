@@ -1,0 +1,4 @@
+export { acquireTestInfra, repoRoot, type TestInfra } from "./infra";
+export { uniquePrefix } from "./names";
+export { type ReceivedRequest, type Receiver, startReceiver } from "./receiver";
+export { waitFor } from "./waitFor";

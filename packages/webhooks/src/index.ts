@@ -1,0 +1,8 @@
+export {
+  generateSecret,
+  type SignedHeaders,
+  sign,
+  signedHeaders,
+  verify,
+  WebhookVerificationError,
+} from "./standardWebhooks";

@@ -1,0 +1,2 @@
+export { type DetectorHandle, type DetectorOptions, startDetector } from "./detector";
+export { DetectorState } from "./detectorState";

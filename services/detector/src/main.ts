@@ -1,0 +1,35 @@
+import { DEFAULT_YOY_SHARE_SHIFT } from "@entrepot/detect";
+import { createKafka, ensureTopics } from "@entrepot/kafka";
+import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
+import { topicDefinitions } from "@entrepot/schemas";
+import { Redis } from "ioredis";
+import { z } from "zod";
+import { startDetector } from "./detector";
+
+const DetectorEnv = ServiceEnv.extend({
+  /** minimum year-on-year move of a region's share, in percentage points */
+  ENTREPOT_SHARE_SHIFT_PP: z.coerce.number().positive("expected a positive number of percentage points").default(DEFAULT_YOY_SHARE_SHIFT.minShiftPp),
+  ENTREPOT_SETTLE_MS: intFromEnv(0, 600_000).default(1000),
+});
+
+await runWorker({
+  name: "detector",
+  env: DetectorEnv,
+  start: async ({ config, logger, metrics, crash }) => {
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
+    await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
+    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+    redis.on("error", (err) => logger.error({ err }, "redis error"));
+    const handle = await startDetector({
+      kafka,
+      redis,
+      topicPrefix: config.ENTREPOT_TOPIC_PREFIX,
+      logger,
+      metrics,
+      settleMs: config.ENTREPOT_SETTLE_MS,
+      rule: { ...DEFAULT_YOY_SHARE_SHIFT, minShiftPp: config.ENTREPOT_SHARE_SHIFT_PP },
+      onCrash: crash,
+    });
+    return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit()) };
+  },
+});

@@ -1,0 +1,1 @@
+export { type NormalizerHandle, type NormalizerOptions, normalizeMessage, startNormalizer } from "./normalizer";
