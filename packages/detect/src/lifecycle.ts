@@ -3,11 +3,7 @@ import type { AlertDraft } from "./yoyShareShift";
 
 function sameNumbers(a: Alert, d: AlertDraft): boolean {
   return (
-    a.observed === d.observed &&
-    a.baseline === d.baseline &&
-    a.severity === d.severity &&
-    a.summary === d.summary &&
-    a.score === d.score
+    a.observed === d.observed && a.baseline === d.baseline && a.severity === d.severity && a.summary === d.summary && a.score === d.score
   );
 }
 
@@ -17,11 +13,7 @@ function sameNumbers(a: Alert, d: AlertDraft): boolean {
  * new -> `fired` rev 1; changed numbers -> `updated` rev+1; gone -> `retracted` rev+1.
  * Unchanged alerts produce nothing, so replays and duplicates change nothing downstream.
  */
-export function reconcileAlerts(
-  previous: ReadonlyMap<string, Alert>,
-  drafts: readonly AlertDraft[],
-  now: string,
-): Alert[] {
+export function reconcileAlerts(previous: ReadonlyMap<string, Alert>, drafts: readonly AlertDraft[], now: string): Alert[] {
   const out: Alert[] = [];
   const seen = new Set<string>();
   for (const d of drafts) {

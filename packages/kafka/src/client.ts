@@ -1,5 +1,5 @@
-import { type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
 import type { Logger } from "@entrepot/runtime";
+import { type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -21,6 +21,9 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
+        // Our retries are bounded on purpose (a dead broker must surface as an error, not a hang);
+        // kafkajs warns about that on every idempotent producer, which is noise, not news.
+        if (message.startsWith("Limiting retries for the idempotent producer")) return log.debug(rest, message);
         if (level <= KafkaLogLevel.ERROR) log.error(rest, message);
         else if (level === KafkaLogLevel.WARN) log.warn(rest, message);
         else log.debug(rest, message);
@@ -71,7 +74,7 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: readonl
       const ends = await admin.fetchTopicOffsets(t.topic);
       for (const p of t.partitions) {
         const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
-        const done = Number(p.offset) < 0 ? 0 : Number(p.offset);
+        const done = Math.max(0, Number(p.offset));
         lag += Math.max(0, end - done);
       }
     }

@@ -1,5 +1,5 @@
-import type { Consumer, Kafka } from "kafkajs";
 import type { Logger } from "@entrepot/runtime";
+import type { Consumer, Kafka } from "kafkajs";
 
 export interface IncomingMessage {
   topic: string;

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from "kafkajs";
+import { type Kafka, Partitioners, type Producer } from "kafkajs";
 
 export interface OutgoingMessage {
   topic: string;
@@ -20,6 +20,8 @@ export class JsonProducer {
     this.producer = kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
+      // murmur2 on the key, as the Java client does, so keys land where other clients expect them
+      createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
       ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
     });

@@ -23,10 +23,7 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`timed out reading ${topic}: ${out.length} messages read`)),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: ${out.length} messages read`)), timeoutMs);
       consumer
         .run({
           autoCommit: false,

@@ -9,7 +9,11 @@ const MISSING = new Set(["", "-", "--", "n/a", "na", "nan", "null", "none", ".."
 export function parseAmount(text: string | undefined, field: string): Normalized<number> {
   const raw = (text ?? "").trim();
   if (MISSING.has(raw.toLowerCase())) {
-    return fail(raw === "" ? "missing_field" : "bad_number", `${field} is ${raw === "" ? "empty" : `"${raw}"`}: a number is required`, field);
+    return fail(
+      raw === "" ? "missing_field" : "bad_number",
+      `${field} is ${raw === "" ? "empty" : `"${raw}"`}: a number is required`,
+      field,
+    );
   }
   let t = raw.replace(/[\s\u00a0]/g, "");
   let negative = false;

@@ -33,10 +33,12 @@ add({ id: "IL", name: "Israel", kind: "country" }, ["ISR"]);
 add({ id: "IN", name: "India", kind: "country" }, ["IND"]);
 add({ id: "MY", name: "Malaysia", kind: "country" }, ["MYS"]);
 add({ id: "DE", name: "Germany", kind: "country" }, ["DEU"]);
-add(
-  { id: "GROUP:CN+HK", name: "China (including Hong Kong)", kind: "group" },
-  ["China including Hong Kong", "China (incl. Hong Kong)", "China incl Hong Kong", "Greater China"],
-);
+add({ id: "GROUP:CN+HK", name: "China (including Hong Kong)", kind: "group" }, [
+  "China including Hong Kong",
+  "China (incl. Hong Kong)",
+  "China incl Hong Kong",
+  "Greater China",
+]);
 add({ id: "GROUP:OTHER", name: "Other countries", kind: "group" }, ["Other", "Others", "Rest of world", "Other regions"]);
 add({ id: "GROUP:OTHER-APAC", name: "Other Asia Pacific", kind: "group" }, ["Other Asia-Pacific", "Other APAC"]);
 add({ id: "GROUP:EUROPE", name: "Europe", kind: "group" }, ["EMEA"]);

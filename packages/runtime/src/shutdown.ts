@@ -7,11 +7,11 @@ export interface Closeable {
 
 /**
  * One registry per process: components register their close(), SIGTERM/SIGINT run every
- * handler (latest registered first), even when one fails, within a deadline, then exit 128+signal.
+ * handler (latest registered first), even when one fails, each within a deadline.
  */
 export class ShutdownRegistry {
   private readonly items: Closeable[] = [];
-  private closing: Promise<void> | undefined;
+  private closing: Promise<boolean> | undefined;
   private installed = false;
 
   constructor(
@@ -23,13 +23,14 @@ export class ShutdownRegistry {
     this.items.push(item);
   }
 
-  /** Closes everything once; later calls return the same promise. */
-  close(): Promise<void> {
+  /** Closes everything once; later calls return the same promise. true when all closed cleanly. */
+  close(): Promise<boolean> {
     this.closing ??= this.runAll();
     return this.closing;
   }
 
-  private async runAll(): Promise<void> {
+  private async runAll(): Promise<boolean> {
+    let clean = true;
     for (const item of [...this.items].reverse()) {
       const started = Date.now();
       let timer: NodeJS.Timeout | undefined;
@@ -42,25 +43,30 @@ export class ShutdownRegistry {
         ]);
         this.logger.info({ component: item.name, ms: Date.now() - started }, "closed");
       } catch (err) {
+        clean = false;
         this.logger.error({ component: item.name, err }, "close failed");
       } finally {
         clearTimeout(timer);
       }
     }
+    return clean;
   }
 
-  /** Installs SIGTERM/SIGINT handlers that close everything and exit 128+signal. */
+  /**
+   * Installs SIGTERM/SIGINT handlers that close everything, then exit 0 when every component
+   * closed cleanly (a requested stop is not a failure) and 1 when one did not.
+   */
   installSignalHandlers(): void {
     if (this.installed) return;
     this.installed = true;
-    const onSignal = (signal: NodeJS.Signals, code: number) => {
+    const onSignal = (signal: NodeJS.Signals) => {
       this.logger.info({ signal }, "shutting down");
       this.close().then(
-        () => process.exit(128 + code),
+        (clean) => process.exit(clean ? 0 : 1),
         () => process.exit(1),
       );
     };
-    process.once("SIGTERM", () => onSignal("SIGTERM", 15));
-    process.once("SIGINT", () => onSignal("SIGINT", 2));
+    process.once("SIGTERM", () => onSignal("SIGTERM"));
+    process.once("SIGINT", () => onSignal("SIGINT"));
   }
 }

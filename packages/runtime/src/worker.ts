@@ -22,7 +22,7 @@ export interface WorkerHandle {
 /**
  * The life of one service process: parse config (exit 2 with a message naming the variable on
  * bad config), start the worker, serve /healthz /readyz /metrics on HEALTH_PORT, close
- * everything on SIGTERM/SIGINT (exit 128+signal) and exit 1 when a client crashes.
+ * everything on SIGTERM/SIGINT (exit 0 when all closed cleanly) and exit 1 when a client crashes.
  */
 export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: number }>>(options: {
   name: string;
@@ -54,7 +54,11 @@ export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: n
   try {
     const handle = await options.start({ config, logger, metrics, shutdown, crash });
     shutdown.register({ name: options.name, close: () => handle.close() });
-    const health = await startHealthServer({ port: config.HEALTH_PORT, checks: { [options.name]: handle }, metrics: () => metrics.render() });
+    const health = await startHealthServer({
+      port: config.HEALTH_PORT,
+      checks: { [options.name]: handle },
+      metrics: () => metrics.render(),
+    });
     shutdown.register({ name: "health-server", close: () => health.close() });
     logger.info({ healthPort: health.port }, `${options.name} started`);
   } catch (err) {

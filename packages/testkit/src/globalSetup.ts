@@ -1,12 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { acquireTestInfra, type TestInfra } from "./infra";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    kafkaBrokers: string;
-    redisUrl: string;
-  }
-}
+import "./provided";
 
 let infra: TestInfra | undefined;
 

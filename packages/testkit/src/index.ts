@@ -1,3 +1,4 @@
+import "./provided";
 export { acquireTestInfra, repoRoot, type TestInfra } from "./infra";
 export { uniquePrefix } from "./names";
 export { type ReceivedRequest, type Receiver, startReceiver } from "./receiver";

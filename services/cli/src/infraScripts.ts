@@ -4,9 +4,11 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** Runs `infra/scripts/infra.sh <action>` with output passed through. */
-export function infraCommand(repoRoot: string, action: "up" | "down" | "status"): number {
-  const r = spawnSync("bash", [resolve(repoRoot, "infra/scripts/infra.sh"), action], { stdio: "inherit" });
+/** Runs `infra/scripts/infra.sh <action>`; "quiet" keeps its stdout (the env lines) off the terminal. */
+export function infraCommand(repoRoot: string, action: "up" | "down" | "status", output: "inherit" | "quiet" = "inherit"): number {
+  const r = spawnSync("bash", [resolve(repoRoot, "infra/scripts/infra.sh"), action], {
+    stdio: ["ignore", output === "quiet" ? "ignore" : "inherit", "inherit"],
+  });
   return r.status ?? 1;
 }
 

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { Alert, RevenueClean, revenueCleanKey } from "@entrepot/schemas";
+import type { Redis } from "ioredis";
 
 /**
  * Detector state in Redis, per company: the latest revision of each clean revenue fact and

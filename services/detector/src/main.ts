@@ -8,7 +8,10 @@ import { startDetector } from "./detector";
 
 const DetectorEnv = ServiceEnv.extend({
   /** minimum year-on-year move of a region's share, in percentage points */
-  ENTREPOT_SHARE_SHIFT_PP: z.coerce.number().positive("expected a positive number of percentage points").default(DEFAULT_YOY_SHARE_SHIFT.minShiftPp),
+  ENTREPOT_SHARE_SHIFT_PP: z.coerce
+    .number()
+    .positive("expected a positive number of percentage points")
+    .default(DEFAULT_YOY_SHARE_SHIFT.minShiftPp),
   ENTREPOT_SETTLE_MS: intFromEnv(0, 600_000).default(1000),
 });
 

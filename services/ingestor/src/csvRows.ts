@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
-import { parse } from "csv-parse";
 import type { ReasonCode } from "@entrepot/schemas";
+import { parse } from "csv-parse";
 
 export type CsvRow =
   | { kind: "record"; line: number; fields: Record<string, string> }

@@ -1,3 +1,3 @@
-export { type CsvRow, csvRows, type CsvRowsOptions } from "./csvRows";
-export { type IngestOptions, type IngestReport, ingestFile } from "./ingestFile";
+export { type CsvRow, type CsvRowsOptions, csvRows } from "./csvRows";
 export { type InboxOptions, startInboxWatcher } from "./inboxWatcher";
+export { type IngestOptions, type IngestReport, ingestFile } from "./ingestFile";

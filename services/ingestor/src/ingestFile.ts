@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
-import { type JsonProducer, type OutgoingMessage } from "@entrepot/kafka";
-import {
-  type Feed,
-  HEADERS,
-  type RawRecord,
-  type Rejection,
-  rawRecordKey,
-  topicName,
-} from "@entrepot/schemas";
+import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
+import { type Feed, HEADERS, type RawRecord, type Rejection, rawRecordKey, topicName } from "@entrepot/schemas";
 import { csvRows } from "./csvRows";
 
 export interface IngestOptions {

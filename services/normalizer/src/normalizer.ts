@@ -19,7 +19,11 @@ export interface NormalizerHandle {
 
 /** Decides, for one raw message, the output message: a clean record or a dead letter. */
 export function normalizeMessage(m: IncomingMessage, topicPrefix: string): { out: OutgoingMessage; clean: boolean; reason?: string } {
-  const reject = (problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): { out: OutgoingMessage; clean: false; reason: string } => {
+  const reject = (
+    problem: Problem,
+    raw: unknown,
+    provenance?: RawRecord["provenance"],
+  ): { out: OutgoingMessage; clean: false; reason: string } => {
     const value: Rejection = {
       schemaVersion: 1,
       stage: "normalize",

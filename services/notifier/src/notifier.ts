@@ -53,7 +53,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       // an explicit delivery record: the job id de-duplicates only while the job exists
       if (await redis.sismember(deliveredKey, `${subscriptionId}/${eventId}`)) return "already-delivered";
       const sub = await store.get(subscriptionId);
-      if (!sub || !sub.enabled) return "subscription-gone";
+      if (!sub?.enabled) return "subscription-gone";
       try {
         const status = await postWebhook(sub, alert);
         await redis.sadd(deliveredKey, `${subscriptionId}/${eventId}`);
@@ -95,14 +95,26 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
             topic: topicName(topicPrefix, "rejects"),
             key: `${m.topic}:${m.partition}:${m.offset}`,
             value,
-            headers: { [HEADERS.dlqTopic]: m.topic, [HEADERS.dlqPartition]: String(m.partition), [HEADERS.dlqOffset]: m.offset, [HEADERS.dlqStage]: "notify", [HEADERS.dlqReason]: "schema_violation" },
+            headers: {
+              [HEADERS.dlqTopic]: m.topic,
+              [HEADERS.dlqPartition]: String(m.partition),
+              [HEADERS.dlqOffset]: m.offset,
+              [HEADERS.dlqStage]: "notify",
+              [HEADERS.dlqReason]: "schema_violation",
+            },
           });
           continue;
         }
         const alert = parsed.data;
         for (const sub of subs) {
           if (!matches(sub, alert)) continue;
-          const data: DeliveryJobData = { alertId: alert.alertId, revision: alert.revision, subscriptionId: sub.id, eventId: eventIdFor(alert), alert };
+          const data: DeliveryJobData = {
+            alertId: alert.alertId,
+            revision: alert.revision,
+            subscriptionId: sub.id,
+            eventId: eventIdFor(alert),
+            alert,
+          };
           jobs.push({ name: "deliver", data, opts: { jobId: deliveryJobId(data) } });
         }
       }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { generateSecret } from "@entrepot/webhooks";
 import { type Alert, SEVERITY_RANK, Subscription } from "@entrepot/schemas";
+import { generateSecret } from "@entrepot/webhooks";
 import type { Redis } from "ioredis";
 
 export type NewSubscription = Omit<Subscription, "id" | "createdAt" | "secret" | "enabled" | "filters"> & {
@@ -38,7 +38,9 @@ export class SubscriptionStore {
   }
 
   async list(): Promise<Subscription[]> {
-    return (await this.redis.hvals(this.key())).map((t) => Subscription.parse(JSON.parse(t))).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return (await this.redis.hvals(this.key()))
+      .map((t) => Subscription.parse(JSON.parse(t)))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async remove(id: string): Promise<boolean> {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs everything the demo and the tests need on a fresh machine of this kind
+# (Node 20 + npm, Java 17 + Maven, apt). Idempotent: a second run takes a few seconds.
+#   1. pnpm, pinned to the version in package.json "packageManager"
+#   2. node modules (pnpm install --frozen-lockfile)
+#   3. Kafka jars from Maven Central and Debian's redis-server (infra.sh install)
+# It starts nothing: the CLI and the test harness start Kafka and Redis when they need them.
+set -euo pipefail
+_log_prefix=setup
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+ROOT="$(dirname "$INFRA_DIR")"
+cd "$ROOT"
+
+want="$(node -e 'const p=require("./package.json").packageManager||""; process.stdout.write(p.split("@")[1]||"")')"
+[[ -n "$want" ]] || die "package.json has no packageManager pnpm@<version>"
+have="$(pnpm --version 2>/dev/null || true)"
+if [[ "$have" != "$want" ]]; then
+  log "installing pnpm@$want (found '${have:-none}')"
+  npm install --global --no-fund --no-audit "pnpm@$want" >&2
+fi
+
+log "installing node modules"
+CI=true pnpm install --frozen-lockfile --reporter=append-only >&2
+
+bash "$INFRA_SCRIPTS_DIR/infra.sh" install
+log "ready"

@@ -1,0 +1,12 @@
+export { type DemoOptions, runDemo } from "./demo";
+export { createTopics, formatReconciliation, ingest, type Reconciliation, reconcile, waitNormalized } from "./pipelineRun";
+export {
+  isServiceName,
+  type RunningService,
+  SERVICES,
+  type ServiceName,
+  spawnService,
+  startedPort,
+  stopServices,
+  waitReady,
+} from "./serviceProcesses";

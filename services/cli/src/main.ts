@@ -1,0 +1,222 @@
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { createKafka, readTopicToEnd } from "@entrepot/kafka";
+import { SubscriptionStore } from "@entrepot/notifier";
+import { ConfigError, createLogger } from "@entrepot/runtime";
+import { Feed, HEADERS, Severity, topicDefinitions, topicName } from "@entrepot/schemas";
+import { Redis } from "ioredis";
+import { cliConfig } from "./cliEnv";
+import { runDemo } from "./demo";
+import { infraCommand } from "./infraScripts";
+import { createTopics, ingest } from "./pipelineRun";
+import { progressPrinter } from "./progress";
+import { isServiceName, type RunningService, SERVICES, spawnService, stopServices } from "./serviceProcesses";
+
+const repoRoot = resolve(import.meta.dirname, "../../..");
+
+const USAGE = `entrepot <command>
+
+  infra up|down|status                 local Kafka (KRaft) and Redis from infra/scripts
+  topics create                        create every topic (idempotent) under ENTREPOT_TOPIC_PREFIX
+  topics list                          the topics with partitions and cleanup policy
+  ingest <file> --feed revenue|customs publish a feed file to the raw topic; prints the reconciliation
+  run <service>|all                    run ${SERVICES.join(", ")} (or all) in the foreground
+  demo [--file f.csv]                  the whole pipeline on the sample file, end to end
+  subscriptions add --url U [--secret whsec_...] [--company C] [--region R] [--rule X]
+                    [--min-severity info|warning|critical] [--json]
+  subscriptions list [--json]
+  subscriptions rm <id>
+  dlq show [--limit N] [--json]        the latest dead letters on rejects.v1
+
+Environment: KAFKA_BROKERS (default 127.0.0.1:9092), REDIS_URL (default redis://127.0.0.1:6379),
+ENTREPOT_TOPIC_PREFIX (default empty), LOG_LEVEL (default info).`;
+
+class UsageError extends Error {}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === "") throw new UsageError(`missing ${what}`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  if (!command || command === "help" || command === "--help") {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === "infra") {
+    if (sub !== "up" && sub !== "down" && sub !== "status") throw new UsageError("infra needs up, down or status");
+    return infraCommand(repoRoot, sub);
+  }
+  const config = cliConfig();
+  const logger = createLogger({ name: "cli", level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL });
+  const prefix = config.ENTREPOT_TOPIC_PREFIX;
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+
+  switch (command) {
+    case "topics": {
+      if (sub === "create") {
+        const created = await createTopics(config.KAFKA_BROKERS, prefix, logger);
+        print(created.length ? `created: ${created.join(", ")}` : "all topics exist");
+        return 0;
+      }
+      if (sub === "list") {
+        for (const t of topicDefinitions(prefix))
+          print(`${t.name.padEnd(40)} partitions=${t.partitions} cleanup=${t.cleanupPolicy}  ${t.description}`);
+        return 0;
+      }
+      throw new UsageError("topics needs create or list");
+    }
+    case "ingest": {
+      const { values, positionals } = parseArgs({
+        args: [sub ?? "", ...rest],
+        options: { feed: { type: "string" } },
+        allowPositionals: true,
+      });
+      const file = resolve(need(positionals[0], "<file>"));
+      const feed = Feed.safeParse(values.feed);
+      if (!feed.success) throw new UsageError("--feed must be revenue or customs");
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger });
+      await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      const report = await ingest(kafka, prefix, file, feed.data, progressPrinter(statSync(file).size));
+      if (process.stderr.isTTY) process.stderr.write("\n");
+      const reasons = Object.entries(report.byReason)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      print(
+        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}`,
+      );
+      return 0;
+    }
+    case "run": {
+      const names = sub === "all" ? [...SERVICES] : [need(sub, "<service>|all")];
+      const running: RunningService[] = [];
+      for (const name of names) {
+        if (!isServiceName(name)) throw new UsageError(`unknown service "${name}"; expected one of ${SERVICES.join(", ")} or all`);
+        // each service gets its own health port when several share one machine
+        const env = names.length > 1 ? { ...process.env, HEALTH_PORT: process.env.HEALTH_PORT ?? "0" } : process.env;
+        running.push(spawnService(repoRoot, name, { env }));
+      }
+      const stop = () => void stopServices(running);
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      const codes = await Promise.all(running.map((r) => r.exited));
+      return codes.every((c) => c === 0) ? 0 : 1;
+    }
+    case "demo": {
+      const { values } = parseArgs({ args: [sub ?? "", ...rest].filter(Boolean), options: { file: { type: "string" } } });
+      return runDemo({
+        repoRoot,
+        brokers: config.KAFKA_BROKERS,
+        redisUrl: config.REDIS_URL,
+        logger,
+        manageInfra: !process.env.KAFKA_BROKERS && !process.env.REDIS_URL,
+        print,
+        ...(values.file ? { file: resolve(values.file) } : {}),
+      });
+    }
+    case "subscriptions":
+      return subscriptions(sub, rest, config.REDIS_URL, prefix, print);
+    case "dlq": {
+      if (sub !== "show") throw new UsageError("dlq needs show");
+      const { values } = parseArgs({ args: rest, options: { limit: { type: "string", default: "20" }, json: { type: "boolean" } } });
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger });
+      const all = await readTopicToEnd(kafka, topicName(prefix, "rejects"));
+      const shown = all.slice(-Number(values.limit));
+      for (const m of shown) {
+        if (values.json) print(m.value ?? "null");
+        else {
+          const r = JSON.parse(m.value ?? "{}") as {
+            stage?: string;
+            reason?: string;
+            message?: string;
+            provenance?: { file?: string; line?: number };
+          };
+          print(
+            `${m.headers[HEADERS.dlqStage] ?? r.stage} ${r.reason} ${r.provenance?.file ?? "?"}:${r.provenance?.line ?? "?"}  ${r.message}`,
+          );
+        }
+      }
+      print(`${shown.length} of ${all.length} dead letters on ${topicName(prefix, "rejects")}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function subscriptions(
+  sub: string | undefined,
+  args: string[],
+  redisUrl: string,
+  prefix: string,
+  print: (l: string) => void,
+): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  await redis.connect();
+  const store = new SubscriptionStore(redis, prefix);
+  try {
+    if (sub === "add") {
+      const { values } = parseArgs({
+        args,
+        options: {
+          url: { type: "string" },
+          secret: { type: "string" },
+          company: { type: "string", multiple: true },
+          region: { type: "string", multiple: true },
+          rule: { type: "string", multiple: true },
+          "min-severity": { type: "string" },
+          json: { type: "boolean" },
+        },
+      });
+      const severity = Severity.safeParse(values["min-severity"] ?? "info");
+      if (!severity.success) throw new UsageError("--min-severity must be info, warning or critical");
+      const created = await store.add({
+        url: need(values.url, "--url"),
+        ...(values.secret ? { secret: values.secret } : {}),
+        filters: { companies: values.company ?? [], regions: values.region ?? [], rules: values.rule ?? [], minSeverity: severity.data },
+      });
+      if (values.json) print(JSON.stringify(created, null, 2));
+      else print(`created ${created.id} -> ${created.url}\nsecret (shown once): ${created.secret}`);
+      return 0;
+    }
+    if (sub === "list") {
+      const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
+      const subs = (await store.list()).map(({ secret: _secret, ...rest }) => rest);
+      if (values.json) print(JSON.stringify(subs, null, 2));
+      else for (const s of subs) print(`${s.id} ${s.enabled ? "enabled " : "disabled"} ${s.url} ${JSON.stringify(s.filters)}`);
+      return 0;
+    }
+    if (sub === "rm") {
+      const id = need(args[0], "<id>");
+      if (!(await store.remove(id))) {
+        process.stderr.write(`no subscription ${id}\n`);
+        return 1;
+      }
+      print(`removed ${id}`);
+      return 0;
+    }
+    throw new UsageError("subscriptions needs add, list or rm");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`entrepot: ${err.message}\n\n${USAGE}\n`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError || (err instanceof Error && err.name === "ZodError")) {
+      process.stderr.write(`entrepot: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`entrepot: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
