@@ -39,6 +39,13 @@ export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: n
     }
     throw err;
   }
+  if (process.argv.includes("--check-config")) {
+    // Validate the environment and exit without connecting to anything: lets operators (and the
+    // docker-compose test) check a deployment's env; prints the variables this service reads.
+    const shape = (options.env as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+    process.stdout.write(`${JSON.stringify({ service: options.name, ok: true, variables: Object.keys(shape).sort() })}\n`);
+    process.exit(0);
+  }
   const logger = createLogger({ name: options.name, level: config.LOG_LEVEL });
   const metrics = new Metrics();
   const shutdown = new ShutdownRegistry(logger);
