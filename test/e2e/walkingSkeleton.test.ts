@@ -40,10 +40,11 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
       REDIS_URL: inject("redisUrl"),
       ENTREPOT_TOPIC_PREFIX: prefix,
       ENTREPOT_SETTLE_MS: "1000",
+      ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
       LOG_LEVEL: "info",
     };
-    services = (["normalizer", "detector", "notifier"] as const).map((name) =>
-      spawnService(repoRoot, name, { env, logFile: join(logDir, `${name}.log`) }),
+    services = await Promise.all(
+      (["normalizer", "detector", "notifier"] as const).map((name) => spawnService(repoRoot, name, { env, logFile: join(logDir, `${name}.log`) })),
     );
     await Promise.all(services.map((s) => waitReady(s, 90_000)));
   });

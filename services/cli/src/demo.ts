@@ -3,7 +3,7 @@ import { createKafka } from "@entrepot/kafka";
 import { SubscriptionStore } from "@entrepot/notifier";
 import type { Logger } from "@entrepot/runtime";
 import { Alert } from "@entrepot/schemas";
-import { startReceiver } from "@entrepot/testkit";
+import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { infraCommand, infraRunning } from "./infraScripts";
@@ -60,11 +60,12 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       REDIS_URL: options.redisUrl,
       ENTREPOT_TOPIC_PREFIX: prefix,
       ENTREPOT_SETTLE_MS: "1500",
+      ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
       LOG_LEVEL: "info",
       HEALTH_PORT: "0",
     };
     for (const name of ["normalizer", "detector", "notifier"] as const) {
-      services.push(spawnService(repoRoot, name, { env, logFile: resolve(logDir, `${name}.log`) }));
+      services.push(await spawnService(repoRoot, name, { env, logFile: resolve(logDir, `${name}.log`) }));
     }
     await Promise.all(services.map((s) => waitReady(s, 90_000)));
     print(`Services running: ${services.map((s) => `${s.name} (pid ${s.child.pid})`).join(", ")}; logs in ${logDir}`);

@@ -6,7 +6,6 @@ export {
   SERVICES,
   type ServiceName,
   spawnService,
-  startedPort,
   stopServices,
   waitReady,
 } from "./serviceProcesses";

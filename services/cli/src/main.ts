@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
         if (!isServiceName(name)) throw new UsageError(`unknown service "${name}"; expected one of ${SERVICES.join(", ")} or all`);
         // each service gets its own health port when several share one machine
         const env = names.length > 1 ? { ...process.env, HEALTH_PORT: process.env.HEALTH_PORT ?? "0" } : process.env;
-        running.push(spawnService(repoRoot, name, { env }));
+        running.push(await spawnService(repoRoot, name, { env }));
       }
       const stop = () => void stopServices(running);
       process.once("SIGINT", stop);

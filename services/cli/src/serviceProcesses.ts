@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { createServer, type AddressInfo } from "node:net";
 
 export const SERVICES = ["ingestor", "normalizer", "detector", "notifier"] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -14,8 +14,8 @@ export interface RunningService {
   name: ServiceName;
   child: ChildProcess;
   exited: Promise<number | null>;
-  /** resolves with the health port once the service logged that it started (only with a log file) */
-  healthPort: Promise<number>;
+  /** the port of the service's /healthz /readyz /metrics server */
+  healthPort: number;
 }
 
 export interface SpawnOptions {
@@ -24,48 +24,34 @@ export interface SpawnOptions {
   logFile?: string;
 }
 
+/** A TCP port that was free a moment ago (the OS picks it), for a child's health server. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
 /** Starts a service's main.ts as its own process (as a supervisor or docker-compose would). */
-export function spawnService(repoRoot: string, name: ServiceName, options: SpawnOptions): RunningService {
+export async function spawnService(repoRoot: string, name: ServiceName, options: SpawnOptions): Promise<RunningService> {
   const main = resolve(repoRoot, "services", name, "src/main.ts");
-  const piped = options.logFile !== undefined;
+  const given = Number(options.env.HEALTH_PORT ?? 0);
+  const healthPort = given > 0 ? given : await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", main], {
     cwd: repoRoot,
-    env: { ...options.env, HEALTH_PORT: options.env.HEALTH_PORT ?? "0" },
-    stdio: ["ignore", piped ? "pipe" : "inherit", piped ? "pipe" : "inherit"],
+    env: { ...options.env, HEALTH_PORT: String(healthPort) },
+    stdio: ["ignore", options.logFile ? "pipe" : "inherit", options.logFile ? "pipe" : "inherit"],
   });
   const exited = new Promise<number | null>((done) => child.once("exit", (code, signal) => done(code ?? (signal ? 128 : null))));
-  let healthPort: Promise<number>;
   if (options.logFile && child.stdout && child.stderr) {
     mkdirSync(dirname(options.logFile), { recursive: true });
     const log = createWriteStream(options.logFile, { flags: "a" });
+    child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
-    const lines = createInterface({ input: child.stdout });
-    healthPort = new Promise<number>((resolvePort, reject) => {
-      lines.on("line", (line) => {
-        log.write(`${line}\n`);
-        const port = startedPort(line);
-        if (port !== undefined) resolvePort(port);
-      });
-      void exited.then((code) => reject(new Error(`${name} exited with code ${code} before it started; see ${options.logFile}`)));
-    });
     void exited.then(() => log.end());
-  } else {
-    healthPort = Promise.reject(new Error(`${name}: health port is only known when its output goes to a log file`));
   }
-  healthPort.catch(() => undefined);
   return { name, child, exited, healthPort };
-}
-
-/** The health port from the service's "<name> started" JSON log line, if this is that line. */
-export function startedPort(line: string): number | undefined {
-  if (!line.startsWith("{")) return undefined;
-  try {
-    const entry = JSON.parse(line) as { msg?: unknown; healthPort?: unknown };
-    if (typeof entry.msg === "string" && entry.msg.endsWith(" started") && typeof entry.healthPort === "number") return entry.healthPort;
-  } catch {
-    // not a JSON log line
-  }
-  return undefined;
 }
 
 /** Waits until the service answers 200 on /readyz (Kafka group joined, clients connected). */
