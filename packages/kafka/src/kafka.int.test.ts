@@ -1,0 +1,86 @@
+import { createLogger } from "@entrepot/runtime";
+import { uniquePrefix, waitFor } from "@entrepot/testkit";
+import { ConfigResourceTypes } from "kafkajs";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { consumerLag, createKafka, ensureTopics } from "./client";
+import { ConsumerRunner, type IncomingMessage } from "./consumer";
+import { JsonProducer } from "./producer";
+import { readTopicToEnd } from "./readTopic";
+
+const logger = createLogger({ name: "kafka-int", level: "silent" });
+const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger });
+const producer = new JsonProducer(kafka);
+afterAll(() => producer.close());
+
+describe("packages/kafka on a real broker", () => {
+  it("creates topics once, with partitions and cleanup policy", async () => {
+    const p = uniquePrefix("topics");
+    const defs = [
+      { name: `${p}clean`, partitions: 3, cleanupPolicy: "compact" as const },
+      { name: `${p}raw`, partitions: 2, cleanupPolicy: "delete" as const, retentionMs: 3_600_000 },
+    ];
+    expect(await ensureTopics(kafka, defs)).toEqual([`${p}clean`, `${p}raw`]);
+    expect(await ensureTopics(kafka, defs)).toEqual([]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [`${p}clean`, `${p}raw`] });
+      expect(meta.topics.map((t) => t.partitions.length)).toEqual([3, 2]);
+      const configs = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: defs.map((d) => ({ type: ConfigResourceTypes.TOPIC, name: d.name, configNames: ["cleanup.policy", "retention.ms"] })),
+      });
+      const byTopic = Object.fromEntries(
+        configs.resources.map((r) => [r.resourceName, Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]))]),
+      );
+      expect(byTopic[`${p}clean`]?.["cleanup.policy"]).toBe("compact");
+      expect(byTopic[`${p}raw`]).toMatchObject({ "cleanup.policy": "delete", "retention.ms": "3600000" });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it("commits only after the handler succeeded: a failed batch is redelivered, a restarted member resumes after the last commit", async () => {
+    const p = uniquePrefix("commit");
+    const topic = `${p}in`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, cleanupPolicy: "delete" }]);
+    await producer.start();
+    await producer.send([1, 2, 3].map((n) => ({ topic, key: `k${n}`, value: { n } })));
+
+    const seen: number[] = [];
+    let failOnce = true;
+    const handleBatch = async (messages: IncomingMessage[]) => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error("downstream not acknowledged");
+      }
+      for (const m of messages) seen.push((JSON.parse(m.value ?? "{}") as { n: number }).n);
+    };
+    const first = new ConsumerRunner({ kafka, groupId: `${p}group`, topics: [topic], logger, handleBatch });
+    await first.start();
+    await waitFor(() => seen.length === 3, { timeoutMs: 60_000, description: "3 messages after the failed batch was retried" });
+    expect(seen).toEqual([1, 2, 3]);
+    await waitFor(async () => (await consumerLag(kafka, `${p}group`, [topic])) === 0, { description: "offsets committed" });
+    await first.close();
+
+    await producer.send([{ topic, key: "k4", value: { n: 4 } }]);
+    const second = new ConsumerRunner({ kafka, groupId: `${p}group`, topics: [topic], logger, handleBatch });
+    await second.start();
+    await waitFor(() => seen.length === 4, { timeoutMs: 60_000, description: "the message produced while no member ran" });
+    await second.close();
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  it("reads a topic to its end without a consumer group, keys and headers included", async () => {
+    const p = uniquePrefix("read");
+    const topic = `${p}t`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 3, cleanupPolicy: "delete" }]);
+    await producer.start();
+    await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic, key: `key-${i}`, value: { i }, headers: { "x-run": "r1" } })));
+    const messages = await readTopicToEnd(kafka, topic);
+    expect(messages).toHaveLength(10);
+    expect(new Set(messages.map((m) => m.key))).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `key-${i}`)));
+    expect(messages.every((m) => m.headers["x-run"] === "r1" && m.headers["content-type"] === "application/json")).toBe(true);
+    expect(await readTopicToEnd(kafka, `${p}t`)).toHaveLength(10);
+  });
+});
