@@ -1,0 +1,80 @@
+import { execFile } from "node:child_process";
+import { resolve } from "node:path";
+import { promisify } from "node:util";
+import { repoRoot, uniquePrefix } from "@entrepot/testkit";
+import { describe, expect, inject, it } from "vitest";
+
+const exec = promisify(execFile);
+const main = resolve(repoRoot, "services/cli/src/main.ts");
+const prefix = uniquePrefix("cli");
+const env = {
+  PATH: process.env.PATH ?? "",
+  KAFKA_BROKERS: inject("kafkaBrokers"),
+  REDIS_URL: inject("redisUrl"),
+  ENTREPOT_TOPIC_PREFIX: prefix,
+  LOG_LEVEL: "error",
+};
+
+async function entrepot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", main, ...args], { cwd: repoRoot, env, timeout: 90_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("entrepot CLI against real Kafka and Redis", () => {
+  it("creates topics idempotently", async () => {
+    const first = await entrepot("topics", "create");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`${prefix}revenue.clean.v1`);
+    const second = await entrepot("topics", "create");
+    expect(second).toMatchObject({ code: 0, stdout: "all topics exist\n" });
+  });
+
+  it("ingests a file, prints the reconciliation, and shows dead letters", async () => {
+    const r = await entrepot("ingest", "services/cli/samples/nvda-revenue.csv", "--feed", "revenue");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/read 61 = published 61 \+ rejected 0/);
+    const dlq = await entrepot("dlq", "show");
+    expect(dlq.code).toBe(0);
+    expect(dlq.stdout).toContain(`0 of 0 dead letters on ${prefix}rejects.v1`);
+  });
+
+  it("manages subscriptions: add (secret shown once), list (no secret), rm", async () => {
+    const added = await entrepot(
+      "subscriptions",
+      "add",
+      "--url",
+      "https://example.org/hook",
+      "--company",
+      "NVDA",
+      "--min-severity",
+      "warning",
+      "--json",
+    );
+    expect(added.code).toBe(0);
+    const sub = JSON.parse(added.stdout) as { id: string; secret: string; filters: { companies: string[]; minSeverity: string } };
+    expect(sub.secret).toMatch(/^whsec_/);
+    expect(sub.filters).toMatchObject({ companies: ["NVDA"], minSeverity: "warning" });
+    const listed = await entrepot("subscriptions", "list", "--json");
+    expect(listed.stdout).toContain(sub.id);
+    expect(listed.stdout).not.toContain(sub.secret);
+    expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(0);
+    expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(1);
+  });
+
+  it("refuses bad usage and bad configuration with a clear message", async () => {
+    const usage = await entrepot("ingest", "x.csv", "--feed", "sales");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--feed must be revenue or customs");
+    const bad = await exec(process.execPath, ["--import", "tsx", main, "topics", "create"], {
+      cwd: repoRoot,
+      env: { ...env, REDIS_URL: "localhost:6379" },
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect(bad).toMatchObject({ code: 2 });
+    expect((bad as { stderr: string }).stderr).toContain("REDIS_URL");
+  });
+});
