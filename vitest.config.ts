@@ -1,3 +1,4 @@
+import "./test/support/node20Polyfills";
 import { defineConfig } from "vitest/config";
 
 /**

@@ -25,7 +25,8 @@ describe("packages/kafka on a real broker", () => {
     await admin.connect();
     try {
       const meta = await admin.fetchTopicMetadata({ topics: [`${p}clean`, `${p}raw`] });
-      expect(meta.topics.map((t) => t.partitions.length)).toEqual([3, 2]);
+      const partitions = Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]));
+      expect(partitions).toEqual({ [`${p}clean`]: 3, [`${p}raw`]: 2 });
       const configs = await admin.describeConfigs({
         includeSynonyms: false,
         resources: defs.map((d) => ({ type: ConfigResourceTypes.TOPIC, name: d.name, configNames: ["cleanup.policy", "retention.ms"] })),
