@@ -1,0 +1,27 @@
+import { HEADERS, type Rejection, topicName } from "@entrepot/schemas";
+import type { IncomingMessage } from "./consumer";
+import type { OutgoingMessage } from "./producer";
+
+/**
+ * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed like
+ * the source record, with Kafka Connect's error-context headers (original topic, partition,
+ * offset, stage, error class) and the ingest run carried over so reconciliation can count it.
+ */
+export function deadLetter(source: IncomingMessage, rejection: Rejection, topicPrefix: string): OutgoingMessage {
+  const run = source.headers[HEADERS.ingestRun];
+  return {
+    topic: topicName(topicPrefix, "rejects"),
+    key: source.key ?? `${source.topic}:${source.partition}:${source.offset}`,
+    value: rejection,
+    headers: {
+      [HEADERS.schemaVersion]: "1",
+      [HEADERS.dlqTopic]: source.topic,
+      [HEADERS.dlqPartition]: String(source.partition),
+      [HEADERS.dlqOffset]: source.offset,
+      [HEADERS.dlqStage]: rejection.stage,
+      [HEADERS.dlqErrorClass]: rejection.reason,
+      [HEADERS.dlqReason]: rejection.reason,
+      ...(run ? { [HEADERS.ingestRun]: run } : {}),
+    },
+  };
+}
