@@ -9,6 +9,7 @@ export {
   TradeFlow,
 } from "./clean";
 export { DeliveryJob, deliveryJobId, Subscription } from "./delivery";
+export { TOPIC_VALUE_SCHEMAS, topicJsonSchemas } from "./jsonSchema";
 export { Feed, Provenance, RawRecord, rawRecordKey } from "./provenance";
 export { ReasonCode, Rejection, Stage } from "./rejection";
 export { HEADERS, TOPICS, type TopicKey, type TopicSpec, topicDefinitions, topicName } from "./topics";

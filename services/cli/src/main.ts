@@ -1,10 +1,10 @@
-import { statSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createKafka, readTopicToEnd } from "@entrepot/kafka";
 import { SubscriptionStore } from "@entrepot/notifier";
 import { ConfigError, createLogger } from "@entrepot/runtime";
-import { Feed, HEADERS, Severity, topicDefinitions, topicName } from "@entrepot/schemas";
+import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
 import { Redis } from "ioredis";
 import { cliConfig } from "./cliEnv";
 import { runDemo } from "./demo";
@@ -28,6 +28,7 @@ const USAGE = `entrepot <command>
   subscriptions list [--json]
   subscriptions rm <id>
   dlq show [--limit N] [--json]        the latest dead letters on rejects.v1
+  schemas export [--out dir]           JSON Schema of every topic's messages (the consumers' contract)
 
 Environment: KAFKA_BROKERS (default 127.0.0.1:9092), REDIS_URL (default redis://127.0.0.1:6379),
 ENTREPOT_TOPIC_PREFIX (default empty), LOG_LEVEL (default info).`;
@@ -115,6 +116,20 @@ async function main(argv: string[]): Promise<number> {
         print,
         ...(values.file ? { file: resolve(values.file) } : {}),
       });
+    }
+    case "schemas": {
+      if (sub !== "export") throw new UsageError("schemas needs export");
+      const { values } = parseArgs({ args: rest, options: { out: { type: "string" } } });
+      const schemas = topicJsonSchemas();
+      if (!values.out) {
+        print(JSON.stringify(schemas, null, 2));
+        return 0;
+      }
+      mkdirSync(values.out, { recursive: true });
+      for (const [topic, schema] of Object.entries(schemas))
+        writeFileSync(resolve(values.out, `${topic}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+      print(`wrote ${Object.keys(schemas).length} JSON Schemas to ${values.out}`);
+      return 0;
     }
     case "subscriptions":
       return subscriptions(sub, rest, config.REDIS_URL, prefix, print);
