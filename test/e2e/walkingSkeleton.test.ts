@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTopics, ingest, type RunningService, reconcile, spawnService, stopServices, waitNormalized, waitReady } from "@entrepot/cli";
 import { consumerLag, createKafka, readTopicToEnd } from "@entrepot/kafka";
+import { SubscriptionStore } from "@entrepot/notifier";
 import { createLogger } from "@entrepot/runtime";
 import { Alert, HEADERS, Rejection, topicName } from "@entrepot/schemas";
-import { SubscriptionStore } from "@entrepot/notifier";
 import { type Receiver, repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
@@ -44,7 +44,9 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
       LOG_LEVEL: "info",
     };
     services = await Promise.all(
-      (["normalizer", "detector", "notifier"] as const).map((name) => spawnService(repoRoot, name, { env, logFile: join(logDir, `${name}.log`) })),
+      (["normalizer", "detector", "notifier"] as const).map((name) =>
+        spawnService(repoRoot, name, { env, logFile: join(logDir, `${name}.log`) }),
+      ),
     );
     await Promise.all(services.map((s) => waitReady(s, 90_000)));
   });
@@ -66,7 +68,13 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
     expect(() => new Webhook(secret.replace(/.$/, (c) => (c === "A" ? "B" : "A"))).verify(first.body, headers)).toThrow();
     expect(payload.type).toBe("alert.fired");
     const alert = Alert.parse(payload.data);
-    expect(alert).toMatchObject({ rule: "share_shift_yoy", region: "SG", regionName: "Singapore", period: "FY2025-Q3", entity: { company: "NVDA" } });
+    expect(alert).toMatchObject({
+      rule: "share_shift_yoy",
+      region: "SG",
+      regionName: "Singapore",
+      period: "FY2025-Q3",
+      entity: { company: "NVDA" },
+    });
     expect(alert.summary).toContain("Singapore");
     expect(alert.summary).toContain("22.0%");
     expect(alert.summary).toContain("13.0%");
@@ -89,13 +97,25 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
     const rejects = await readTopicToEnd(kafka, topicName(prefix, "rejects"));
     expect(rejects).toHaveLength(1);
     const dead = Rejection.parse(JSON.parse(rejects[0]?.value ?? ""));
-    const badLine = readFileSync(SAMPLE, "utf8").split("\n").findIndex((l) => l.includes("see note 4")) + 1;
-    expect(dead).toMatchObject({ stage: "normalize", reason: "bad_number", field: "revenue", provenance: { file: "nvda-revenue.csv", line: badLine } });
+    const badLine =
+      readFileSync(SAMPLE, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes("see note 4")) + 1;
+    expect(dead).toMatchObject({
+      stage: "normalize",
+      reason: "bad_number",
+      field: "revenue",
+      provenance: { file: "nvda-revenue.csv", line: badLine },
+    });
     expect(rejects[0]?.headers[HEADERS.dlqTopic]).toBe(topicName(prefix, "revenueRaw"));
     expect(rejects[0]?.headers[HEADERS.dlqStage]).toBe("normalize");
 
     const rec = await reconcile(kafka, prefix, report);
-    expect(rec).toMatchObject({ ingest: { read: 61, published: 61, rejected: 0 }, normalize: { consumed: 61, clean: 60, rejected: 1 }, balanced: true });
+    expect(rec).toMatchObject({
+      ingest: { read: 61, published: 61, rejected: 0 },
+      normalize: { consumed: 61, clean: 60, rejected: 1 },
+      balanced: true,
+    });
   });
 
   it("shuts every service down cleanly on SIGTERM", async () => {

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
@@ -25,8 +26,24 @@ function composeServiceFor(dir: string): [string, ComposeService] | undefined {
   return Object.entries(compose.services).find(([, s]) => s.command?.[0] === `services/${dir}/src/main.ts`);
 }
 
+/** What an operator's .env would hold (compose interpolates `${NAME:?message}` from it). */
+const DOT_ENV: Record<string, string> = {
+  ENTREPOT_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef",
+  ENTREPOT_API_KEY_HASHES: createHash("sha256").update("dev-api-key").digest("hex"),
+};
+
+/** Interpolates `${NAME}`, `${NAME:?msg}` and `${NAME:-default}` as compose does; a missing required one fails the test. */
+function interpolate(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::([?-])([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+    const v = DOT_ENV[name];
+    if (v !== undefined) return v;
+    if (op === "-") return arg ?? "";
+    throw new Error(`compose needs \${name} from .env: ${arg ?? ""}`);
+  });
+}
+
 function envOf(s: ComposeService): Record<string, string> {
-  return Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
 }
 
 describe("docker-compose.yml", () => {
@@ -54,10 +71,14 @@ describe("docker-compose.yml", () => {
   it.each(workers)("gives services/%s an environment its own config schema accepts, with no unknown variables", async (dir) => {
     const [, svc] = composeServiceFor(dir) ?? ["", {}];
     const env = envOf(svc);
-    const { stdout } = await run(process.execPath, ["--import", "tsx", resolve(repoRoot, "services", dir, "src/main.ts"), "--check-config"], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? "", ...env },
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", resolve(repoRoot, "services", dir, "src/main.ts"), "--check-config"],
+      {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? "", ...env },
+      },
+    );
     const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; variables: string[] };
     expect(report.ok).toBe(true);
     for (const name of Object.keys(env)) expect(report.variables, `${dir} does not read ${name}`).toContain(name);

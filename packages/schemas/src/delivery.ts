@@ -1,10 +1,15 @@
 import { z } from "zod";
 import { Severity } from "./alert";
 
+export const Channel = z.enum(["webhook", "slack"]);
+export type Channel = z.infer<typeof Channel>;
+
 /** A subscriber: which alerts, and where to send them. */
 export const Subscription = z.object({
   id: z.string().min(1),
-  url: z.url(),
+  /** `webhook`: Standard Webhooks signed JSON; `slack`: incoming-webhook message for people */
+  channel: Channel.default("webhook"),
+  url: z.url({ protocol: /^https?$/ }),
   /** Standard Webhooks secret, `whsec_` + base64 */
   secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, "expected whsec_<base64>"),
   filters: z
@@ -12,11 +17,16 @@ export const Subscription = z.object({
       companies: z.array(z.string()).default([]),
       regions: z.array(z.string()).default([]),
       rules: z.array(z.string()).default([]),
+      /** HS code prefixes (e.g. "8471"), matched against the alert entity's `hs` */
+      hsPrefixes: z.array(z.string().regex(/^\d{1,10}$/, "expected digits")).default([]),
       minSeverity: Severity.default("info"),
     })
-    .default({ companies: [], regions: [], rules: [], minSeverity: "info" }),
+    .default({ companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info" }),
   enabled: z.boolean().default(true),
+  /** why delivery stopped, e.g. "410 Gone" */
+  disabledReason: z.string().optional(),
   createdAt: z.string(),
+  updatedAt: z.string().optional(),
 });
 export type Subscription = z.infer<typeof Subscription>;
 

@@ -1,3 +1,12 @@
+export { type GuardedPostOptions, guardedPost, type PostResult } from "./guardedPost";
+export {
+  assertAddressAllowed,
+  isNonPublicAddress,
+  type OutboundPolicy,
+  OutboundPolicyError,
+  parseOutboundPolicy,
+} from "./outboundPolicy";
+export { SecretBox } from "./secretBox";
 export {
   generateSecret,
   type SignedHeaders,

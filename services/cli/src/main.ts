@@ -7,6 +7,7 @@ import { ConfigError, createLogger } from "@entrepot/runtime";
 import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
 import { Redis } from "ioredis";
 import { cliConfig } from "./cliEnv";
+import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
 import { runDemo } from "./demo";
 import { infraCommand } from "./infraScripts";
 import { createTopics, ingest } from "./pipelineRun";
@@ -27,6 +28,7 @@ const USAGE = `entrepot <command>
                     [--min-severity info|warning|critical] [--json]
   subscriptions list [--json]
   subscriptions rm <id>
+${DELIVERIES_USAGE}
   dlq show [--limit N] [--json]        the latest dead letters on rejects.v1
   schemas export [--out dir]           JSON Schema of every topic's messages (the consumers' contract)
 
@@ -91,7 +93,10 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "run": {
-      const names = sub === "all" ? [...SERVICES] : [need(sub, "<service>|all")];
+      // the api needs its keys configured (ENTREPOT_API_KEY_HASHES, ENTREPOT_SECRET_KEY); `all` includes it only then
+      const withApi = Boolean(process.env.ENTREPOT_API_KEY_HASHES);
+      const names = sub === "all" ? SERVICES.filter((s) => s !== "api" || withApi) : [need(sub, "<service>|all")];
+      if (sub === "all" && !withApi) process.stderr.write("entrepot: not starting api (ENTREPOT_API_KEY_HASHES is not set)\n");
       const running: RunningService[] = [];
       for (const name of names) {
         if (!isServiceName(name)) throw new UsageError(`unknown service "${name}"; expected one of ${SERVICES.join(", ")} or all`);
@@ -156,6 +161,10 @@ async function main(argv: string[]): Promise<number> {
       print(`${shown.length} of ${all.length} dead letters on ${topicName(prefix, "rejects")}`);
       return 0;
     }
+    case "deliveries":
+      return deliveriesCommand(sub, rest, config.REDIS_URL, prefix, print);
+    case "silences":
+      return silencesCommand(sub, rest, config.REDIS_URL, prefix, print);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -170,7 +179,7 @@ async function subscriptions(
 ): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
-  const store = new SubscriptionStore(redis, prefix);
+  const store = new SubscriptionStore(redis, prefix, secretBoxFromEnv());
   try {
     if (sub === "add") {
       const { values } = parseArgs({
@@ -182,13 +191,17 @@ async function subscriptions(
           region: { type: "string", multiple: true },
           rule: { type: "string", multiple: true },
           "min-severity": { type: "string" },
+          channel: { type: "string" },
           json: { type: "boolean" },
         },
       });
       const severity = Severity.safeParse(values["min-severity"] ?? "info");
       if (!severity.success) throw new UsageError("--min-severity must be info, warning or critical");
+      const channel = values.channel ?? "webhook";
+      if (channel !== "webhook" && channel !== "slack") throw new UsageError("--channel must be webhook or slack");
       const created = await store.add({
         url: need(values.url, "--url"),
+        channel,
         ...(values.secret ? { secret: values.secret } : {}),
         filters: { companies: values.company ?? [], regions: values.region ?? [], rules: values.rule ?? [], minSeverity: severity.data },
       });
@@ -223,7 +236,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof DeliveriesUsageError) {
       process.stderr.write(`entrepot: ${err.message}\n\n${USAGE}\n`);
       process.exitCode = 2;
     } else if (err instanceof ConfigError || (err instanceof Error && err.name === "ZodError")) {

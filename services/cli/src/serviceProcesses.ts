@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createServer, type AddressInfo } from "node:net";
 
-export const SERVICES = ["ingestor", "normalizer", "detector", "notifier"] as const;
+export const SERVICES = ["ingestor", "normalizer", "detector", "notifier", "api"] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export function isServiceName(name: string): name is ServiceName {

@@ -1,12 +1,48 @@
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
+import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
+import { z } from "zod";
 import { startNotifier } from "./notifier";
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "./retrySchedule";
 
 const NotifierEnv = ServiceEnv.extend({
-  ENTREPOT_DELIVERY_ATTEMPTS: intFromEnv(1, 100).default(8),
-  ENTREPOT_DELIVERY_BACKOFF_MS: intFromEnv(1, 3_600_000).default(5000),
+  /** comma-separated delays (ms) before each attempt; the default is Svix's 8-attempt schedule */
+  ENTREPOT_RETRY_SCHEDULE_MS: z
+    .string()
+    .default(DEFAULT_RETRY_SCHEDULE_MS.join(","))
+    .transform((s, ctx) => {
+      try {
+        return parseRetrySchedule(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ENTREPOT_WEBHOOK_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
+  ENTREPOT_WEBHOOK_MAX_RESPONSE_BYTES: intFromEnv(0, 10_000_000).default(65_536),
+  /** hosts and CIDRs that may be called although private or loopback, e.g. 127.0.0.1/32 in development */
+  ENTREPOT_WEBHOOK_ALLOW: z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      try {
+        return parseOutboundPolicy(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  ENTREPOT_DELIVERY_CONCURRENCY: intFromEnv(1, 1000).default(32),
+  ENTREPOT_SUBSCRIPTION_IN_FLIGHT: intFromEnv(1, 100).default(2),
+  ENTREPOT_SUBSCRIPTION_RATE_PER_S: intFromEnv(0, 100_000).default(20),
+  /** digest window in ms, 0 = one message per alert */
+  ENTREPOT_GROUP_WINDOW_MS: intFromEnv(0, 86_400_000).default(0),
+  ENTREPOT_DISABLE_AFTER_FAILING_MS: intFromEnv(60_000, 365 * 86_400_000).default(5 * 86_400_000),
+  ENTREPOT_DELIVERY_LOCK_MS: intFromEnv(1000, 600_000).default(30_000),
+  /** key that encrypts subscription secrets at rest (shared with the API); unset = secrets stored as given */
+  ENTREPOT_SECRET_KEY: z.string().min(32, "ENTREPOT_SECRET_KEY must be at least 32 characters").optional(),
 });
 
 await runWorker({
@@ -17,14 +53,27 @@ await runWorker({
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
     redis.on("error", (err) => logger.error({ err }, "redis error"));
+    logger.info(
+      { allow: config.ENTREPOT_WEBHOOK_ALLOW.description, retryScheduleMs: config.ENTREPOT_RETRY_SCHEDULE_MS },
+      "delivery policy",
+    );
     const handle = await startNotifier({
       kafka,
       redis,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,
       logger,
       metrics,
-      attempts: config.ENTREPOT_DELIVERY_ATTEMPTS,
-      backoffMs: config.ENTREPOT_DELIVERY_BACKOFF_MS,
+      retryScheduleMs: config.ENTREPOT_RETRY_SCHEDULE_MS,
+      timeoutMs: config.ENTREPOT_WEBHOOK_TIMEOUT_MS,
+      maxResponseBytes: config.ENTREPOT_WEBHOOK_MAX_RESPONSE_BYTES,
+      outboundPolicy: config.ENTREPOT_WEBHOOK_ALLOW,
+      concurrency: config.ENTREPOT_DELIVERY_CONCURRENCY,
+      perSubscriptionInFlight: config.ENTREPOT_SUBSCRIPTION_IN_FLIGHT,
+      perSubscriptionPerSecond: config.ENTREPOT_SUBSCRIPTION_RATE_PER_S,
+      groupWindowMs: config.ENTREPOT_GROUP_WINDOW_MS,
+      disableAfterFailingMs: config.ENTREPOT_DISABLE_AFTER_FAILING_MS,
+      lockDurationMs: config.ENTREPOT_DELIVERY_LOCK_MS,
+      ...(config.ENTREPOT_SECRET_KEY ? { secretBox: new SecretBox(config.ENTREPOT_SECRET_KEY) } : {}),
       onCrash: crash,
     });
     return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit()) };

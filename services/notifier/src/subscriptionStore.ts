@@ -1,19 +1,46 @@
 import { randomUUID } from "node:crypto";
 import { type Alert, SEVERITY_RANK, Subscription } from "@entrepot/schemas";
-import { generateSecret } from "@entrepot/webhooks";
+import { generateSecret, SecretBox } from "@entrepot/webhooks";
 import type { Redis } from "ioredis";
 
-export type NewSubscription = Omit<Subscription, "id" | "createdAt" | "secret" | "enabled" | "filters"> & {
+export type NewSubscription = Omit<
+  Subscription,
+  "id" | "createdAt" | "updatedAt" | "secret" | "enabled" | "filters" | "channel" | "disabledReason"
+> & {
   secret?: string;
+  channel?: Subscription["channel"];
   filters?: Partial<Subscription["filters"]>;
 };
 
-/** Subscriptions in one Redis hash: id -> JSON. */
+export type SubscriptionPatch = Partial<Pick<Subscription, "url" | "secret" | "channel" | "enabled">> & {
+  filters?: Partial<Subscription["filters"]>;
+};
+
+const EMPTY_FILTERS: Subscription["filters"] = { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info" };
+
+/**
+ * Subscriptions in one Redis hash: id -> JSON. With a SecretBox the signing secret is stored
+ * encrypted (AES-256-GCM) and decrypted on read; without one it is stored as given (development).
+ */
 export class SubscriptionStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly secretBox?: SecretBox,
   ) {}
+
+  private serialize(sub: Subscription): string {
+    return JSON.stringify(this.secretBox ? { ...sub, secret: this.secretBox.seal(sub.secret) } : sub);
+  }
+
+  private deserialize(text: string): Subscription {
+    const stored = JSON.parse(text) as { secret?: unknown };
+    if (typeof stored.secret === "string" && SecretBox.isSealed(stored.secret)) {
+      if (!this.secretBox) throw new Error("subscription secrets are stored encrypted: set ENTREPOT_SECRET_KEY");
+      stored.secret = this.secretBox.open(stored.secret);
+    }
+    return Subscription.parse(stored);
+  }
 
   private key() {
     return `${this.prefix}entrepot:subscriptions`;
@@ -22,25 +49,50 @@ export class SubscriptionStore {
   async add(input: NewSubscription): Promise<Subscription> {
     const sub = Subscription.parse({
       id: `sub_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
+      channel: input.channel ?? "webhook",
       url: input.url,
       secret: input.secret ?? generateSecret(),
-      filters: { companies: [], regions: [], rules: [], minSeverity: "info", ...input.filters },
+      filters: { ...EMPTY_FILTERS, ...input.filters },
       enabled: true,
       createdAt: new Date().toISOString(),
     });
-    await this.redis.hset(this.key(), sub.id, JSON.stringify(sub));
+    await this.redis.hset(this.key(), sub.id, this.serialize(sub));
     return sub;
   }
 
   async get(id: string): Promise<Subscription | undefined> {
     const text = await this.redis.hget(this.key(), id);
-    return text ? Subscription.parse(JSON.parse(text)) : undefined;
+    return text ? this.deserialize(text) : undefined;
   }
 
   async list(): Promise<Subscription[]> {
-    return (await this.redis.hvals(this.key()))
-      .map((t) => Subscription.parse(JSON.parse(t)))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return (await this.redis.hvals(this.key())).map((t) => this.deserialize(t)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** Applies a patch; re-enabling clears the disabled reason. Undefined for an unknown id. */
+  async update(id: string, patch: SubscriptionPatch): Promise<Subscription | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const { disabledReason, ...rest } = current;
+    const enabled = patch.enabled ?? current.enabled;
+    const next = Subscription.parse({
+      ...rest,
+      ...patch,
+      filters: { ...current.filters, ...patch.filters },
+      enabled,
+      ...(!enabled && disabledReason !== undefined ? { disabledReason } : {}),
+      updatedAt: new Date().toISOString(),
+    });
+    await this.redis.hset(this.key(), id, this.serialize(next));
+    return next;
+  }
+
+  /** Stops deliveries to a subscription (410 Gone, failing for days), keeping the reason. */
+  async disable(id: string, reason: string): Promise<void> {
+    const current = await this.get(id);
+    if (!current?.enabled) return;
+    const next: Subscription = { ...current, enabled: false, disabledReason: reason, updatedAt: new Date().toISOString() };
+    await this.redis.hset(this.key(), id, this.serialize(next));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -56,5 +108,9 @@ export function matches(sub: Subscription, alert: Alert): boolean {
   if (f.companies.length > 0 && (company === undefined || !f.companies.includes(company))) return false;
   if (f.regions.length > 0 && !f.regions.includes(alert.region)) return false;
   if (f.rules.length > 0 && !f.rules.includes(alert.rule)) return false;
+  if (f.hsPrefixes.length > 0) {
+    const hs = alert.entity.hs;
+    if (hs === undefined || !f.hsPrefixes.some((p) => hs.startsWith(p))) return false;
+  }
   return SEVERITY_RANK[alert.severity] >= SEVERITY_RANK[f.minSeverity];
 }

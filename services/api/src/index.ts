@@ -1,0 +1,2 @@
+export { apiKeyMatches, hashApiKey, parseApiKeyHashes } from "./apiKeys";
+export { type ApiOptions, buildApi } from "./app";

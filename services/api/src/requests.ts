@@ -1,0 +1,55 @@
+import { NewSilence } from "@entrepot/notifier";
+import { Severity } from "@entrepot/schemas";
+import { z } from "zod";
+
+const Channel = z.enum(["webhook", "slack"]);
+
+const Filters = z
+  .object({
+    companies: z.array(z.string().min(1)).optional(),
+    regions: z.array(z.string().min(1)).optional(),
+    rules: z.array(z.string().min(1)).optional(),
+    hsPrefixes: z.array(z.string().regex(/^\d{1,10}$/, "expected digits")).optional(),
+    minSeverity: Severity.optional(),
+  })
+  .strict();
+
+const Secret = z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, "expected whsec_ followed by at least 24 base64 characters");
+const Url = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
+
+/** POST /v1/subscriptions */
+export const CreateSubscriptionRequest = z
+  .object({ channel: Channel.optional(), url: Url, secret: Secret.optional(), filters: Filters.optional() })
+  .strict();
+
+/** PATCH /v1/subscriptions/:id */
+export const UpdateSubscriptionRequest = z
+  .object({
+    channel: Channel.optional(),
+    url: Url.optional(),
+    secret: Secret.optional(),
+    enabled: z.boolean().optional(),
+    filters: Filters.optional(),
+  })
+  .strict();
+
+/** POST /v1/silences */
+export const CreateSilenceRequest = NewSilence;
+
+/** GET /v1/alerts query */
+export const AlertsQuery = z
+  .object({
+    company: z.string().min(1).optional(),
+    region: z.string().min(1).optional(),
+    rule: z.string().min(1).optional(),
+    status: z.enum(["fired", "updated", "retracted", "resolved"]).optional(),
+    minSeverity: Severity.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z.string().regex(/^\d+$/, "expected the nextCursor of a previous page").optional(),
+  })
+  .strict();
+
+/** Drops keys whose value is undefined (exactOptionalPropertyTypes). */
+export function defined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}

@@ -1,0 +1,201 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Alert } from "@entrepot/schemas";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+
+/** What happened to one event for one subscription; persisted so restarts remember. */
+export const RoutingOutcome = z.object({
+  outcome: z.enum(["queued", "grouped", "delivered", "silenced", "inhibited", "unchanged", "failed", "refused", "disabled"]),
+  subscriptionId: z.string(),
+  eventId: z.string(),
+  alertIds: z.array(z.string()),
+  at: z.string(),
+  reason: z.string().optional(),
+});
+export type RoutingOutcome = z.infer<typeof RoutingOutcome>;
+
+/** Content of an alert that matters to a person: an alert re-published with the same content is not resent. */
+export function alertFingerprint(a: Alert): string {
+  const content = [a.status, a.severity, a.region, a.period, a.observed, a.baseline, a.score, a.summary];
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 24);
+}
+
+/** Entity + period, the scope within which a critical alert inhibits lesser ones. */
+export function inhibitionScope(a: Pick<Alert, "entity" | "period">): string {
+  const entity = Object.keys(a.entity)
+    .sort()
+    .map((k) => `${k}=${a.entity[k]}`)
+    .join(",");
+  return `${entity}|${a.period}`;
+}
+
+// Adds an event to the subscription's open grouping window, opening one when none is open.
+// Atomic so an event is never added to a window whose flush has already read it: the window
+// key expires `windowMs` after opening, and the flush runs only after that.
+const ADD_TO_GROUP = `
+local existing = redis.call('HGET', KEYS[2], ARGV[1])
+local w = existing or redis.call('GET', KEYS[1])
+local opened = 0
+if not w then
+  w = ARGV[2]
+  redis.call('SET', KEYS[1], w, 'PX', ARGV[3])
+  opened = 1
+end
+redis.call('HSET', ARGV[4] .. w, ARGV[1], ARGV[5])
+redis.call('PEXPIRE', ARGV[4] .. w, ARGV[6])
+redis.call('HSET', KEYS[2], ARGV[1], w)
+return {w, opened}
+`;
+
+// Takes a per-subscription delivery slot: at most ARGV[3] in flight (stale holders, from a
+// crashed process, age out) and at most ARGV[5] new requests per second (0 = unlimited).
+// Returns 0 when taken, 1 when all slots are busy, 2 when the rate limit is reached.
+const ACQUIRE_SLOT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 1 end
+if tonumber(ARGV[5]) > 0 then
+  local n = redis.call('INCR', KEYS[2])
+  if n == 1 then redis.call('PEXPIRE', KEYS[2], 2000) end
+  if n > tonumber(ARGV[5]) then return 2 end
+end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], 3600000)
+return 0
+`;
+
+/**
+ * The notifier's routing memory in Redis: what was delivered (per subscription and event id),
+ * the last content sent per alert (repeat policy), active critical alerts (inhibition), open
+ * grouping windows and their members (digests), per-subscription delivery slots, and the
+ * outcome of every routing decision. Everything survives a restart.
+ */
+export class RoutingState {
+  private readonly p: string;
+
+  constructor(
+    private readonly redis: Redis,
+    topicPrefix: string,
+  ) {
+    this.p = `${topicPrefix}entrepot:notifier:`;
+  }
+
+  private pair(subscriptionId: string, eventId: string) {
+    return `${subscriptionId}/${eventId}`;
+  }
+
+  async isDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
+    return (await this.redis.sismember(`${this.p}delivered`, this.pair(subscriptionId, eventId))) === 1;
+  }
+
+  /** Records a delivery: the event (and each alert in it) counts as sent to the subscription. */
+  async markDelivered(subscriptionId: string, eventId: string, alerts: readonly Alert[], memberEventIds: readonly string[]): Promise<void> {
+    const multi = this.redis.multi();
+    multi.sadd(`${this.p}delivered`, this.pair(subscriptionId, eventId), ...memberEventIds.map((e) => this.pair(subscriptionId, e)));
+    for (const a of alerts) multi.hset(`${this.p}sent:${subscriptionId}`, a.alertId, alertFingerprint(a));
+    multi.del(`${this.p}failing:${subscriptionId}`);
+    await multi.exec();
+    const at = new Date().toISOString();
+    await this.record({ outcome: "delivered", subscriptionId, eventId, alertIds: alerts.map((a) => a.alertId), at });
+    for (const e of memberEventIds) {
+      if (e !== eventId)
+        await this.record({ outcome: "delivered", subscriptionId, eventId: e, alertIds: [], at, reason: `in digest ${eventId}` });
+    }
+  }
+
+  /** True when this alert's content was already sent to the subscription (repeat policy). */
+  async isUnchanged(subscriptionId: string, alert: Alert): Promise<boolean> {
+    return (await this.redis.hget(`${this.p}sent:${subscriptionId}`, alert.alertId)) === alertFingerprint(alert);
+  }
+
+  /** A critical alert opens (fired/updated) or closes (resolved/retracted) inhibition of its scope. */
+  async noteForInhibition(alert: Alert): Promise<void> {
+    if (alert.severity !== "critical") return;
+    if (alert.status === "fired" || alert.status === "updated")
+      await this.redis.hset(`${this.p}critical`, inhibitionScope(alert), alert.alertId);
+    else await this.redis.hdel(`${this.p}critical`, inhibitionScope(alert));
+  }
+
+  /** The critical alert that inhibits this one, if any. */
+  async inhibitedBy(alert: Alert): Promise<string | undefined> {
+    if (alert.severity === "critical") return undefined;
+    const by = await this.redis.hget(`${this.p}critical`, inhibitionScope(alert));
+    return by !== null && by !== alert.alertId ? by : undefined;
+  }
+
+  async record(o: RoutingOutcome): Promise<void> {
+    await this.redis.hset(`${this.p}outcomes:${o.subscriptionId}`, o.eventId, JSON.stringify(RoutingOutcome.parse(o)));
+  }
+
+  async outcome(subscriptionId: string, eventId: string): Promise<RoutingOutcome | undefined> {
+    const t = await this.redis.hget(`${this.p}outcomes:${subscriptionId}`, eventId);
+    return t ? RoutingOutcome.parse(JSON.parse(t)) : undefined;
+  }
+
+  async outcomes(subscriptionId: string): Promise<RoutingOutcome[]> {
+    return (await this.redis.hvals(`${this.p}outcomes:${subscriptionId}`))
+      .map((t) => RoutingOutcome.parse(JSON.parse(t)))
+      .sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Adds the alert to the subscription's open window; returns the window id and whether it was just opened. */
+  async addToGroup(
+    subscriptionId: string,
+    eventId: string,
+    alert: Alert,
+    windowMs: number,
+  ): Promise<{ windowId: string; opened: boolean }> {
+    const res = (await this.redis.eval(
+      ADD_TO_GROUP,
+      2,
+      `${this.p}group-open:${subscriptionId}`,
+      `${this.p}grouped:${subscriptionId}`,
+      eventId,
+      `${Date.now()}-${randomUUID().slice(0, 8)}`,
+      String(windowMs),
+      `${this.p}group:${subscriptionId}:`,
+      JSON.stringify(alert),
+      String(7 * 24 * 3_600_000),
+    )) as [string, number];
+    return { windowId: res[0], opened: res[1] === 1 };
+  }
+
+  /** The members of one grouping window: event id -> alert JSON. */
+  async groupMembers(subscriptionId: string, windowId: string): Promise<Map<string, string>> {
+    return new Map(Object.entries(await this.redis.hgetall(`${this.p}group:${subscriptionId}:${windowId}`)));
+  }
+
+  /** 0 taken, 1 busy, 2 rate-limited (see ACQUIRE_SLOT). */
+  async acquireSlot(
+    subscriptionId: string,
+    holder: string,
+    maxInFlight: number,
+    perSecond: number,
+    staleAfterMs: number,
+  ): Promise<0 | 1 | 2> {
+    const now = Date.now();
+    return (await this.redis.eval(
+      ACQUIRE_SLOT,
+      2,
+      `${this.p}slots:${subscriptionId}`,
+      `${this.p}rate:${subscriptionId}:${Math.floor(now / 1000)}`,
+      String(now),
+      holder,
+      String(maxInFlight),
+      String(now - staleAfterMs),
+      String(perSecond),
+    )) as 0 | 1 | 2;
+  }
+
+  async releaseSlot(subscriptionId: string, holder: string): Promise<void> {
+    await this.redis.zrem(`${this.p}slots:${subscriptionId}`, holder);
+  }
+
+  /** Notes a failed attempt; returns how long (ms) the subscription has been failing without a success. */
+  async noteFailure(subscriptionId: string): Promise<number> {
+    const key = `${this.p}failing:${subscriptionId}`;
+    await this.redis.set(key, String(Date.now()), "NX");
+    const since = Number(await this.redis.get(key));
+    return Date.now() - since;
+  }
+}
