@@ -1,5 +1,6 @@
+import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
-import { SubscriptionStore, startNotifier } from "@entrepot/notifier";
+import { startNotifier } from "@entrepot/notifier";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
 import { startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/notifier";
+import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
 import { createLogger } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";

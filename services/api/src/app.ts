@@ -1,4 +1,4 @@
-import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/notifier";
+import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
 import type { Logger } from "@entrepot/runtime";
 import type { Subscription } from "@entrepot/schemas";
 import type { SecretBox } from "@entrepot/webhooks";

@@ -1,4 +1,4 @@
-import { NewSilence } from "@entrepot/notifier";
+import { NewSilence } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-import { DeliveryJobData, deliveryQueueName } from "@entrepot/notifier";
+import { DeliveryJobData, deliveryQueueName } from "@entrepot/delivery";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { DeliveryAdmin, SilenceStore } from "@entrepot/notifier";
+import { DeliveryAdmin, SilenceStore } from "@entrepot/delivery";
 import { SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 

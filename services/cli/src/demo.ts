@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
+import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka } from "@entrepot/kafka";
-import { SubscriptionStore } from "@entrepot/notifier";
 import type { Logger } from "@entrepot/runtime";
 import { Alert } from "@entrepot/schemas";
 import { startReceiver } from "@entrepot/testkit/receiver";

@@ -1,8 +1,8 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, readTopicToEnd } from "@entrepot/kafka";
-import { SubscriptionStore } from "@entrepot/notifier";
 import { ConfigError, createLogger } from "@entrepot/runtime";
 import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
 import { Redis } from "ioredis";

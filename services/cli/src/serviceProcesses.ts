@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { dirname, resolve } from "node:path";
-import { createServer, type AddressInfo } from "node:net";
 
 export const SERVICES = ["ingestor", "normalizer", "detector", "notifier", "api"] as const;
 export type ServiceName = (typeof SERVICES)[number];

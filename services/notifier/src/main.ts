@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "@entrepot/delivery";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
@@ -5,7 +6,6 @@ import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNotifier } from "./notifier";
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "./retrySchedule";
 
 const NotifierEnv = ServiceEnv.extend({
   /** comma-separated delays (ms) before each attempt; the default is Svix's 8-attempt schedule */

@@ -1,3 +1,4 @@
+import { AlertLog, DeliveryAdmin, deliveryQueueName, RoutingState, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
@@ -7,13 +8,7 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, inject, it } from "vitest";
-import { AlertLog } from "./alertLog";
-import { DeliveryAdmin } from "./deliveryAdmin";
-import { deliveryQueueName } from "./deliveryJobs";
 import { type NotifierOptions, startNotifier } from "./notifier";
-import { RoutingState } from "./routingState";
-import { SilenceStore } from "./silenceStore";
-import { SubscriptionStore } from "./subscriptionStore";
 import { makeAlert } from "./testAlerts";
 import { eventIdFor } from "./webhookDelivery";
 

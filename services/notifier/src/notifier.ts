@@ -1,15 +1,24 @@
+import {
+  AlertLog,
+  DEFAULT_RETRY_SCHEDULE_MS,
+  DeliveryJobData,
+  deliveryQueueName,
+  jobIdFor,
+  matches,
+  type RoutingOutcome,
+  RoutingState,
+  retryDelayMs,
+  type Silence,
+  SilenceStore,
+  SubscriptionStore,
+  silenceMatches,
+} from "@entrepot/delivery";
 import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import { Alert, type Rejection, type Subscription, topicName } from "@entrepot/schemas";
 import { type OutboundPolicy, parseOutboundPolicy, type SecretBox } from "@entrepot/webhooks";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { AlertLog } from "./alertLog";
-import { DeliveryJobData, deliveryQueueName, jobIdFor } from "./deliveryJobs";
-import { DEFAULT_RETRY_SCHEDULE_MS, retryDelayMs } from "./retrySchedule";
-import { type RoutingOutcome, RoutingState } from "./routingState";
-import { type Silence, SilenceStore, silenceMatches } from "./silenceStore";
-import { matches, SubscriptionStore } from "./subscriptionStore";
 import { DeliveryError, digestEventId, eventIdFor, sendToSubscription } from "./webhookDelivery";
 
 export interface NotifierOptions {

@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
+import { RoutingState, SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { topicDefinitions, topicName } from "@entrepot/schemas";
 import { repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { RoutingState } from "./routingState";
-import { SubscriptionStore } from "./subscriptionStore";
 import { makeAlert } from "./testAlerts";
 import { eventIdFor } from "./webhookDelivery";
 

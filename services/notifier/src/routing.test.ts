@@ -1,8 +1,6 @@
+import { alertFingerprint, inhibitionScope, matches, type Silence, silenceMatches } from "@entrepot/delivery";
 import type { Subscription } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
-import { alertFingerprint, inhibitionScope } from "./routingState";
-import { type Silence, silenceMatches } from "./silenceStore";
-import { matches } from "./subscriptionStore";
 import { makeAlert } from "./testAlerts";
 import { digestBody, slackBody } from "./webhookDelivery";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
+import { parseRetryAfter } from "@entrepot/delivery";
 import type { Alert, Subscription } from "@entrepot/schemas";
 import { guardedPost, type OutboundPolicy, type PostResult, signedHeaders } from "@entrepot/webhooks";
-import { parseRetryAfter } from "./retrySchedule";
 
 /** Stable event id for one revision of one alert: the `webhook-id` subscribers de-duplicate on. */
 export function eventIdFor(alert: Pick<Alert, "alertId" | "revision">): string {
