@@ -1,3 +1,13 @@
-export { parseAmount, parseScale, SCALES, type Scale } from "./numbers";
+export { normalizeCensus } from "./census";
+export { normalizeComtrade, normalizeComtradeLegacy } from "./comtrade";
+export { normalizeCustoms } from "./customs";
+export { type CustomsOptions, normalizeCanonicalCustoms } from "./customsCanonical";
+export { parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
+export { compactKey, type FieldReader, fieldReader } from "./fields";
+export { detectFormat, FORMATS, type Format, feedOfFormat, isFormat } from "./formats";
+export { applyMapping, Mapping, missingMappedColumns, parseMapping } from "./mapping";
+export { type CleanRecord, type NormalizeOptions, normalizeRecord } from "./normalizeRecord";
+export { parseAmount, parseOptionalAmount, parseScale, parseScaleName, SCALES, type Scale } from "./numbers";
 export { fail, type Normalized, type Problem } from "./result";
 export { normalizeRevenue, type RevenueOptions } from "./revenue";
+export { decideRevision, type RevisionDecision, revisionFingerprint, type SeenRevision } from "./revision";

@@ -1,3 +1,4 @@
+import { SCALES, type Scale } from "@entrepot/reference";
 import { fail, type Normalized } from "./result";
 
 const MISSING = new Set(["", "-", "--", "n/a", "na", "nan", "null", "none", "..", "x"]);
@@ -28,15 +29,32 @@ export function parseAmount(text: string | undefined, field: string): Normalized
   }
   const n = Number(t) * (negative ? -1 : 1);
   if (!Number.isFinite(n)) return fail("bad_number", `${field} "${raw}" is not a finite number`, field);
-  return { ok: true, record: n };
+  return { ok: true, record: n === 0 ? 0 : n };
 }
 
-export const SCALES = { units: 1, thousands: 1e3, millions: 1e6, billions: 1e9 } as const;
-export type Scale = keyof typeof SCALES;
+/**
+ * An optional non-negative amount: empty or a missing marker (`-`, `n/a`) is absent (undefined);
+ * text that is not a number is `bad_number`, a negative one `negative_value`.
+ */
+export function parseOptionalAmount(text: string | undefined, field: string): Normalized<number | undefined> {
+  const raw = (text ?? "").trim();
+  if (MISSING.has(raw.toLowerCase())) return { ok: true, record: undefined };
+  const n = parseAmount(raw, field);
+  if (!n.ok) return n;
+  if (n.record < 0) return fail("negative_value", `${field} ${raw} is negative`, field);
+  return n;
+}
+
+export { SCALES, type Scale };
+
+export function parseScaleName(text: string | undefined): Normalized<Scale> {
+  const t = (text ?? "").trim().toLowerCase();
+  if (t === "") return { ok: true, record: "units" };
+  if (t in SCALES) return { ok: true, record: t as Scale };
+  return fail("bad_scale", `scale "${text}" is not one of ${Object.keys(SCALES).join(", ")}`, "scale");
+}
 
 export function parseScale(text: string | undefined): Normalized<number> {
-  const t = (text ?? "").trim().toLowerCase();
-  if (t === "") return { ok: true, record: 1 };
-  if (t in SCALES) return { ok: true, record: SCALES[t as Scale] };
-  return fail("bad_scale", `scale "${text}" is not one of ${Object.keys(SCALES).join(", ")}`, "scale");
+  const s = parseScaleName(text);
+  return s.ok ? { ok: true, record: SCALES[s.record] } : s;
 }

@@ -1,54 +1,63 @@
-import { formatFiscalPeriod, parseFiscalPeriod, resolveRegion } from "@entrepot/reference";
+import {
+  companyCalendar,
+  type FiscalCalendar,
+  fiscalQuarterDates,
+  formatFiscalPeriod,
+  parseFiscalPeriod,
+  resolveRegion,
+  toUsd,
+} from "@entrepot/reference";
 import { type RawRecord, RevenueBasis, type RevenueClean } from "@entrepot/schemas";
-import { parseAmount, parseScale } from "./numbers";
+import { parseAsOf } from "./customsRecord";
+import { fieldReader } from "./fields";
+import { parseAmount, parseScaleName } from "./numbers";
 import { fail, type Normalized } from "./result";
 
 export interface RevenueOptions {
   /** FX rates to USD by ISO 4217 code (USD is always 1) */
   fxToUsd?: Record<string, number>;
+  /** fiscal calendars by company (upper case), over the built-in ones */
+  fiscalCalendars?: Record<string, FiscalCalendar>;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function field(raw: RawRecord, name: string): string | undefined {
-  const v = raw.fields[name];
-  return v === undefined ? undefined : v.trim();
-}
-
-/** Canonical revenue CSV row -> clean revenue fact, or the first problem found. */
+/**
+ * Canonical revenue row -> clean revenue fact, or the first problem found. Required `company`,
+ * `fiscal_period`, `region`, `revenue`; optional `period_end`, `currency`, `scale`, `basis`,
+ * `source`, `reported_at`. When the company's fiscal calendar is known, `periodStart` and
+ * `periodEnd` come from it (a `period_end` in the file wins for the end date).
+ */
 export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): Normalized<RevenueClean> {
+  const f = fieldReader(raw);
   for (const required of ["company", "fiscal_period", "region", "revenue"]) {
-    if (!field(raw, required)) return fail("missing_field", `${required} is missing or empty`, required);
+    if (!f.has(required)) return fail("missing_field", `${required} is missing or empty`, required);
   }
-  const company = (field(raw, "company") ?? "").toUpperCase();
-  const periodText = field(raw, "fiscal_period") ?? "";
+  const company = (f.get("company") ?? "").toUpperCase();
+  const periodText = f.get("fiscal_period") ?? "";
   const period = parseFiscalPeriod(periodText);
   if (!period) {
     return fail("bad_fiscal_period", `fiscal_period "${periodText}" is not a fiscal quarter like FY2025-Q3`, "fiscal_period");
   }
-  const regionLabel = field(raw, "region") ?? "";
+  const regionLabel = f.get("region") ?? "";
   const region = resolveRegion(regionLabel);
   if (!region) return fail("unknown_region", `region "${regionLabel}" is not a known country or reporting group`, "region");
 
-  const amount = parseAmount(field(raw, "revenue"), "revenue");
+  const amount = parseAmount(f.get("revenue"), "revenue");
   if (!amount.ok) return amount;
-  if (amount.record < 0) return fail("negative_value", `revenue ${field(raw, "revenue")} is negative`, "revenue");
-  const scale = parseScale(field(raw, "scale"));
+  if (amount.record < 0) return fail("negative_value", `revenue ${f.get("revenue")} is negative`, "revenue");
+  const scale = parseScaleName(f.get("scale"));
   if (!scale.ok) return scale;
+  const currency = f.get("currency") || "USD";
+  const revenueUsd = toUsd(amount.record, currency, scale.record, options.fxToUsd);
+  if (revenueUsd === null) return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
 
-  const currency = (field(raw, "currency") || "USD").toUpperCase();
-  const rate = currency === "USD" ? 1 : options.fxToUsd?.[currency];
-  if (!/^[A-Z]{3}$/.test(currency) || rate === undefined) {
-    return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
-  }
-  const basisText = (field(raw, "basis") || "billing").toLowerCase();
+  const basisText = (f.get("basis") || "billing").toLowerCase();
   const basis = RevenueBasis.safeParse(basisText);
   if (!basis.success) return fail("bad_basis", `basis "${basisText}" is not billing, shipping or customer`, "basis");
 
-  const periodEnd = field(raw, "period_end");
-  if (periodEnd && !ISO_DATE.test(periodEnd)) return fail("bad_date", `period_end "${periodEnd}" is not an ISO date`, "period_end");
-  const reportedAt = field(raw, "reported_at");
-  if (reportedAt && !ISO_DATE.test(reportedAt)) return fail("bad_date", `reported_at "${reportedAt}" is not an ISO date`, "reported_at");
+  const periodEnd = parseAsOf(f.get("period_end"), "period_end");
+  if (!periodEnd.ok) return periodEnd;
+  const reportedAt = parseAsOf(f.get("reported_at"), "reported_at");
+  if (!reportedAt.ok) return reportedAt;
 
   const record: RevenueClean = {
     schemaVersion: 1,
@@ -59,11 +68,17 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
     regionLabel,
     region: region.id,
     regionName: region.name,
-    revenueUsd: amount.record * scale.record * rate,
+    revenueUsd,
     basis: basis.data,
-    asOf: reportedAt || "1970-01-01",
-    provenance: { ...raw.provenance, source: field(raw, "source") || raw.provenance.source },
+    asOf: reportedAt.record ?? "1970-01-01",
+    provenance: { ...raw.provenance, source: f.get("source") || raw.provenance.source },
   };
-  if (periodEnd) record.periodEnd = periodEnd;
+  const calendar = companyCalendar(company, options.fiscalCalendars);
+  if (calendar) {
+    const dates = fiscalQuarterDates(calendar, period);
+    record.periodStart = dates.start;
+    record.periodEnd = dates.end;
+  }
+  if (periodEnd.record) record.periodEnd = periodEnd.record;
   return { ok: true, record };
 }

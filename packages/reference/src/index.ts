@@ -1,4 +1,26 @@
 export {
+  type Area,
+  allCountries,
+  type Country,
+  type CountryGroup,
+  countryByAlpha2,
+  countryByAlpha3,
+  countryByNumeric,
+  resolveComtradeCode,
+  resolveCountry,
+} from "./countries";
+export { COUNTRY_TABLE_VERSION } from "./countryTable";
+export { type FxTable, SCALES, type Scale, toUsd } from "./currency";
+export {
+  companyCalendar,
+  FISCAL_CALENDARS,
+  type FiscalCalendar,
+  fiscalQuarterDates,
+  lastWeekdayOfMonth,
+  monthsCovered,
+  type QuarterDates,
+} from "./fiscalCalendar";
+export {
   compareFiscal,
   type FiscalQuarter,
   fiscalIndex,
@@ -6,4 +28,5 @@ export {
   parseFiscalPeriod,
   shiftFiscalYear,
 } from "./fiscalPeriod";
+export { type HsCode, parseHsCode } from "./hsCode";
 export { normalizeLabel, type Region, resolveRegion } from "./regions";

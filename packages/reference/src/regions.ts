@@ -1,3 +1,6 @@
+import { resolveCountry } from "./countries";
+import { normalizeLabel } from "./labels";
+
 /** A canonical region: an ISO 3166-1 alpha-2 country or a named reporting group. */
 export interface Region {
   /** `SG`, `US`, or a group id like `GROUP:CN+HK` */
@@ -6,44 +9,32 @@ export interface Region {
   kind: "country" | "group";
 }
 
-const REGION_ALIASES: Record<string, Region> = {};
+/**
+ * Reporting groups filings use, kept as named groups rather than forced into one country:
+ * "China (including Hong Kong)" is CN+HK, "Other countries" is whatever the filing left over.
+ */
+const GROUPS: [Region, string[]][] = [
+  [
+    { id: "GROUP:CN+HK", name: "China (including Hong Kong)", kind: "group" },
+    ["China including Hong Kong", "China (incl. Hong Kong)", "China incl Hong Kong", "Greater China"],
+  ],
+  [{ id: "GROUP:OTHER", name: "Other countries", kind: "group" }, ["Other", "Others", "Rest of world", "Other regions"]],
+  [{ id: "GROUP:OTHER-APAC", name: "Other Asia Pacific", kind: "group" }, ["Other Asia-Pacific", "Other APAC"]],
+  [{ id: "GROUP:EUROPE", name: "Europe", kind: "group" }, ["EMEA"]],
+];
 
-function add(region: Region, aliases: string[]): void {
-  for (const alias of [region.id, region.name, ...aliases]) REGION_ALIASES[normalizeLabel(alias)] = region;
+const GROUP_ALIASES = new Map<string, Region>();
+for (const [region, aliases] of GROUPS) {
+  for (const alias of [region.id, region.name, ...aliases]) GROUP_ALIASES.set(normalizeLabel(alias), region);
 }
 
-/** Case, punctuation and spacing do not distinguish labels. */
-export function normalizeLabel(label: string): string {
-  return label
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9+]+/g, " ")
-    .trim();
-}
-
-add({ id: "US", name: "United States", kind: "country" }, ["USA", "U.S.", "United States of America", "US"]);
-add({ id: "SG", name: "Singapore", kind: "country" }, ["SGP", "Republic of Singapore"]);
-add({ id: "TW", name: "Taiwan", kind: "country" }, ["TWN", "Taiwan, Province of China", "Chinese Taipei"]);
-add({ id: "CN", name: "China", kind: "country" }, ["CHN", "People's Republic of China", "Mainland China", "PRC"]);
-add({ id: "HK", name: "Hong Kong", kind: "country" }, ["HKG", "China, Hong Kong SAR", "Hong Kong SAR"]);
-add({ id: "KR", name: "South Korea", kind: "country" }, ["KOR", "Korea", "Korea, Rep.", "Republic of Korea", "Rep. of Korea"]);
-add({ id: "JP", name: "Japan", kind: "country" }, ["JPN"]);
-add({ id: "IL", name: "Israel", kind: "country" }, ["ISR"]);
-add({ id: "IN", name: "India", kind: "country" }, ["IND"]);
-add({ id: "MY", name: "Malaysia", kind: "country" }, ["MYS"]);
-add({ id: "DE", name: "Germany", kind: "country" }, ["DEU"]);
-add({ id: "GROUP:CN+HK", name: "China (including Hong Kong)", kind: "group" }, [
-  "China including Hong Kong",
-  "China (incl. Hong Kong)",
-  "China incl Hong Kong",
-  "Greater China",
-]);
-add({ id: "GROUP:OTHER", name: "Other countries", kind: "group" }, ["Other", "Others", "Rest of world", "Other regions"]);
-add({ id: "GROUP:OTHER-APAC", name: "Other Asia Pacific", kind: "group" }, ["Other Asia-Pacific", "Other APAC"]);
-add({ id: "GROUP:EUROPE", name: "Europe", kind: "group" }, ["EMEA"]);
-
-/** Resolves a revenue region label as a filing prints it; null when unknown. */
+/** Resolves a revenue region label as a filing prints it (group first, then any country name or code); null when unknown. */
 export function resolveRegion(label: string): Region | null {
-  return REGION_ALIASES[normalizeLabel(label)] ?? null;
+  const group = GROUP_ALIASES.get(normalizeLabel(label));
+  if (group) return group;
+  const area = resolveCountry(label);
+  if (!area || /^\d+$/.test(label.trim())) return null;
+  return { id: area.id, name: area.name, kind: area.kind };
 }
+
+export { normalizeLabel };

@@ -37,40 +37,70 @@ export function revenueCleanKey(r: Pick<RevenueClean, "company" | "fiscalPeriod"
 export const TradeFlow = z.enum(["import", "export", "re-export", "re-import"]);
 export type TradeFlow = z.infer<typeof TradeFlow>;
 
-/** One customs statistic: reporter x partner x flow x commodity x period. */
+/**
+ * One customs statistic: classification x reporter x partner x partner2 x flow x commodity x
+ * customs procedure x mode of transport x period. Bitemporal: `period` is the time the fact
+ * describes, `asOf` when it was published (Comtrade release, revision date); a newer `asOf`
+ * for the same key replaces the older one.
+ */
 export const CustomsClean = z.object({
   schemaVersion: z.literal(1),
-  classification: z.string().default("HS"),
+  /** `HS` when unknown, else as reported: Comtrade `H4`, `H6`, ... */
+  classification: z.string().min(1),
+  /** reporting country: ISO 3166-1 alpha-2 */
   reporter: z.string().min(2),
+  reporterName: z.string().min(1),
+  /** partner: ISO alpha-2, or a group id such as `GROUP:WORLD`, `GROUP:EU` */
   partner: z.string().min(2),
-  partner2: z.string().optional(),
+  partnerName: z.string().min(1),
+  /** second partner (Comtrade partner2, e.g. consignment country); absent = not distinguished (World) */
+  partner2: z.string().min(2).optional(),
   flow: TradeFlow,
-  /** full commodity code as reported, digits only */
-  hsCode: z.string().regex(/^\d{2,12}$/),
-  /** HS6 (or shorter when reported at 2/4 digits) for joins */
-  hs6: z.string().regex(/^\d{2,6}$/),
+  /** full commodity code as reported, digits only, leading zeros kept; `TOTAL` = all commodities */
+  hsCode: z.string().regex(/^(\d{2,12}|TOTAL)$/),
+  /** HS6 (or shorter when reported at 2/4 digits) for joins; `TOTAL` = all commodities */
+  hs6: z.string().regex(/^(\d{2,6}|TOTAL)$/),
+  commodity: z.string().optional(),
   /** `YYYY-MM` (monthly) or `YYYY` (annual) */
-  period: z.string().regex(/^\d{4}(-\d{2})?$/),
+  period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2]))?$/),
+  frequency: z.enum(["A", "M"]),
+  /** Comtrade customs procedure code; absent = all procedures (C00) */
   customsProcedure: z.string().optional(),
+  /** Comtrade mode of transport code; absent = all modes (0) */
   modeOfTransport: z.string().optional(),
+  /** the headline value in USD (Comtrade primaryValue: CIF for imports, FOB for exports) */
   valueUsd: z.number().nonnegative(),
   cifUsd: z.number().nonnegative().optional(),
   fobUsd: z.number().nonnegative().optional(),
   quantity: z.number().nonnegative().optional(),
   quantityUnit: z.string().optional(),
   netWeightKg: z.number().nonnegative().optional(),
-  /** e.g. `partner_490_as_TW` */
-  flags: z.array(z.string()).default([]),
+  grossWeightKg: z.number().nonnegative().optional(),
+  /** e.g. `comtrade_490_as_TW`, `estimated_quantity`, `hs_truncated_to_hs6` */
+  flags: z.array(z.string()),
+  /** when this figure was published, ISO date; `1970-01-01` when the source does not say */
   asOf: z.string(),
   provenance: Provenance,
 });
 export type CustomsClean = z.infer<typeof CustomsClean>;
 
+/**
+ * The compaction key: every dimension Comtrade distinguishes, fixed positions, `-` where a
+ * dimension is not distinguished (World partner2, all procedures, all modes).
+ */
 export function customsCleanKey(
-  r: Pick<CustomsClean, "reporter" | "partner" | "flow" | "hsCode" | "period"> &
-    Partial<Pick<CustomsClean, "classification" | "partner2" | "customsProcedure" | "modeOfTransport">>,
+  r: Pick<CustomsClean, "classification" | "reporter" | "partner" | "flow" | "hsCode" | "period"> &
+    Partial<Pick<CustomsClean, "partner2" | "customsProcedure" | "modeOfTransport">>,
 ): string {
-  const base = `${r.reporter}|${r.partner}|${r.flow}|${r.hsCode}|${r.period}`;
-  const extra = [r.partner2, r.customsProcedure, r.modeOfTransport].filter((x) => x !== undefined && x !== "");
-  return extra.length > 0 ? `${base}|${extra.join("|")}` : base;
+  return [
+    r.reporter,
+    r.partner,
+    r.flow,
+    r.hsCode,
+    r.period,
+    r.partner2 ?? "-",
+    r.customsProcedure ?? "-",
+    r.modeOfTransport ?? "-",
+    r.classification,
+  ].join("|");
 }

@@ -24,6 +24,8 @@ export const ReasonCode = z.enum([
   "schema_violation",
   "unknown_format",
   "stale_revision",
+  "duplicate_column",
+  "binary_data",
 ]);
 export type ReasonCode = z.infer<typeof ReasonCode>;
 

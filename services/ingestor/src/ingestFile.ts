@@ -1,18 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { basename } from "node:path";
 import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
+import type { Format, Mapping } from "@entrepot/normalize";
 import { type Feed, HEADERS, type RawRecord, type Rejection, rawRecordKey, topicName } from "@entrepot/schemas";
-import { csvRows } from "./csvRows";
+import { type FeedLayout, readFeed } from "./feedReader";
 
 export interface IngestOptions {
   producer: JsonProducer;
   topicPrefix: string;
   file: string;
-  feed: Feed;
+  /** the feed expected; a file of the other feed's layout is rejected as `unknown_format` */
+  feed?: Feed;
+  /** layout override (default: detected from the header) */
+  format?: Exclude<Format, "mapping">;
+  mapping?: Mapping;
   /** provenance source label (default: the file name) */
   source?: string;
   ingestRun?: string;
   batchSize?: number;
+  maxRecordBytes?: number;
   onProgress?: (p: IngestReport) => void;
 }
 
@@ -20,36 +26,56 @@ export interface IngestOptions {
 export interface IngestReport {
   ingestRun: string;
   file: string;
+  /** how the file was read: container, layout, encoding, delimiter */
+  layout?: FeedLayout;
   read: number;
   published: number;
   rejected: number;
   byReason: Record<string, number>;
+  /** bytes of the file (for progress) */
+  bytes?: number;
 }
 
-/** Reads a CSV feed file and publishes raw records (and source-side rejections) in acknowledged batches. */
+/**
+ * Reads a feed file of any supported layout and publishes raw records to the raw topic of their
+ * feed, and source-side problems (broken CSV lines, oversized lines, bad encoding, unknown layout)
+ * to the dead-letter topic, in acknowledged batches (backpressure: the next rows are read only
+ * after the previous batch is acknowledged).
+ */
 export async function ingestFile(options: IngestOptions): Promise<IngestReport> {
   const ingestRun = options.ingestRun ?? randomUUID();
   const file = basename(options.file);
-  const rawTopic = topicName(options.topicPrefix, options.feed === "revenue" ? "revenueRaw" : "customsRaw");
   const rejectTopic = topicName(options.topicPrefix, "rejects");
   const report: IngestReport = { ingestRun, file, read: 0, published: 0, rejected: 0, byReason: {} };
   const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
-  const provenance = (line: number) => ({ source: options.source ?? file, file, line, ingestRun, format: `${options.feed}-csv` });
+  const provenance = (line: number, format: string) => ({ source: options.source ?? file, file, line, ingestRun, format });
   let batch: OutgoingMessage[] = [];
   let pending = { published: 0, rejected: 0 };
+  let lastFormat = options.format ?? "unknown";
   const flush = async () => {
-    await options.producer.send(batch);
+    if (batch.length > 0) await options.producer.send(batch);
     report.published += pending.published;
     report.rejected += pending.rejected;
     batch = [];
     pending = { published: 0, rejected: 0 };
     options.onProgress?.(report);
   };
-  for await (const row of csvRows(options.file)) {
+  const rows = readFeed(options.file, {
+    ...(options.feed ? { feed: options.feed } : {}),
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
+    ...(options.maxRecordBytes ? { maxRecordBytes: options.maxRecordBytes } : {}),
+    onLayout: (layout) => {
+      report.layout = layout;
+    },
+  });
+  for await (const row of rows) {
     report.read += 1;
     if (row.kind === "record") {
-      const value: RawRecord = { schemaVersion: 1, feed: options.feed, provenance: provenance(row.line), fields: row.fields };
-      batch.push({ topic: rawTopic, key: rawRecordKey(value), value, headers });
+      lastFormat = row.format;
+      const value: RawRecord = { schemaVersion: 1, feed: row.feed, provenance: provenance(row.line, row.format), fields: row.fields };
+      const topic = topicName(options.topicPrefix, row.feed === "revenue" ? "revenueRaw" : "customsRaw");
+      batch.push({ topic, key: rawRecordKey(value), value, headers });
       pending.published += 1;
     } else {
       const value: Rejection = {
@@ -58,14 +84,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
         reason: row.reason,
         message: row.message,
         raw: row.raw,
-        provenance: provenance(row.line),
+        provenance: provenance(row.line, report.layout?.format ?? lastFormat),
         rejectedAt: new Date().toISOString(),
       };
       batch.push({
         topic: rejectTopic,
         key: `${file}:${row.line}`,
         value,
-        headers: { ...headers, [HEADERS.dlqStage]: "ingest", [HEADERS.dlqReason]: row.reason },
+        headers: { ...headers, [HEADERS.dlqStage]: "ingest", [HEADERS.dlqErrorClass]: row.reason, [HEADERS.dlqReason]: row.reason },
       });
       pending.rejected += 1;
       report.byReason[row.reason] = (report.byReason[row.reason] ?? 0) + 1;

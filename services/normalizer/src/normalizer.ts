@@ -1,13 +1,21 @@
-import { ConsumerRunner, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
-import { normalizeRevenue, type Problem } from "@entrepot/normalize";
+import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import { type NormalizeOptions, normalizeRecord, type Problem } from "@entrepot/normalize";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { HEADERS, RawRecord, type Rejection, revenueCleanKey, topicName } from "@entrepot/schemas";
+import { HEADERS, RawRecord, type Rejection, topicName } from "@entrepot/schemas";
+import { type CleanFact, RevisionGate } from "./revisionGate";
+import type { RevisionStore } from "./revisionStore";
+
+/** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
+export type ErrorTolerance = "none" | "all";
 
 export interface NormalizerOptions {
   kafka: Kafka;
   topicPrefix: string;
   logger: Logger;
   metrics: Metrics;
+  revisions: RevisionStore;
+  errorTolerance?: ErrorTolerance;
+  normalize?: NormalizeOptions;
   groupId?: string;
   onCrash?: (err: Error) => void;
 }
@@ -17,44 +25,29 @@ export interface NormalizerHandle {
   close(): Promise<void>;
 }
 
-/** Decides, for one raw message, the output message: a clean record or a dead letter. */
-export function normalizeMessage(m: IncomingMessage, topicPrefix: string): { out: OutgoingMessage; clean: boolean; reason?: string } {
-  const reject = (
-    problem: Problem,
-    raw: unknown,
-    provenance?: RawRecord["provenance"],
-  ): { out: OutgoingMessage; clean: false; reason: string } => {
-    const value: Rejection = {
-      schemaVersion: 1,
-      stage: "normalize",
-      reason: problem.reason,
-      message: problem.message,
-      ...(problem.field !== undefined ? { field: problem.field } : {}),
-      raw,
-      ...(provenance ? { provenance } : {}),
-      rejectedAt: new Date().toISOString(),
-    };
-    return {
-      clean: false,
-      reason: problem.reason,
-      out: {
-        topic: topicName(topicPrefix, "rejects"),
-        key: m.key ?? `${m.topic}:${m.partition}:${m.offset}`,
-        value,
-        headers: {
-          [HEADERS.schemaVersion]: "1",
-          [HEADERS.dlqTopic]: m.topic,
-          [HEADERS.dlqPartition]: String(m.partition),
-          [HEADERS.dlqOffset]: m.offset,
-          [HEADERS.dlqStage]: "normalize",
-          [HEADERS.dlqErrorClass]: problem.reason,
-          [HEADERS.dlqReason]: problem.reason,
-          ...(m.headers[HEADERS.ingestRun] ? { [HEADERS.ingestRun]: m.headers[HEADERS.ingestRun] } : {}),
-        },
-      },
-    };
-  };
+/** The result of normalizing one consumed raw message, before revision handling. */
+export type Normalized = { kind: "clean"; fact: CleanFact } | { kind: "rejected"; out: OutgoingMessage; reason: string };
 
+function rejection(problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Rejection {
+  return {
+    schemaVersion: 1,
+    stage: "normalize",
+    reason: problem.reason,
+    message: problem.message,
+    ...(problem.field !== undefined ? { field: problem.field } : {}),
+    raw,
+    ...(provenance ? { provenance } : {}),
+    rejectedAt: new Date().toISOString(),
+  };
+}
+
+/** One raw message -> a clean fact, or a dead letter with Kafka Connect error headers. */
+export function normalizeMessage(m: IncomingMessage, topicPrefix: string, options: NormalizeOptions = {}): Normalized {
+  const reject = (problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Normalized => ({
+    kind: "rejected",
+    reason: problem.reason,
+    out: deadLetter(m, rejection(problem, raw, provenance), topicPrefix),
+  });
   let json: unknown;
   try {
     json = JSON.parse(m.value ?? "");
@@ -67,43 +60,112 @@ export function normalizeMessage(m: IncomingMessage, topicPrefix: string): { out
     return reject({ reason: "schema_violation", message: `raw record: ${issue?.path.join(".")}: ${issue?.message}` }, json);
   }
   const raw = parsed.data;
-  if (raw.feed !== "revenue") {
-    return reject({ reason: "unknown_format", message: `feed ${raw.feed} has no normalizer yet` }, raw.fields, raw.provenance);
-  }
-  const result = normalizeRevenue(raw);
+  const result = normalizeRecord(raw, options);
   if (!result.ok) return reject(result.problem, raw.fields, raw.provenance);
-  const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
-  const run = m.headers[HEADERS.ingestRun];
-  if (run) headers[HEADERS.ingestRun] = run;
-  return {
-    clean: true,
-    out: { topic: topicName(topicPrefix, "revenueClean"), key: revenueCleanKey(result.record), value: result.record, headers },
-  };
+  return { kind: "clean", fact: result.record };
+}
+
+/** Per-batch outcome counts: consumed = clean + rejected + duplicates (stale revisions are rejected as `stale_revision`). */
+export interface BatchCounts {
+  consumed: number;
+  clean: number;
+  rejected: number;
+  duplicates: number;
+  stale: number;
+}
+
+/**
+ * A batch of raw messages -> outputs: clean facts that are new or newer revisions go to the
+ * compacted clean topics; the same fact again is dropped (counted as duplicate); an older
+ * revision arriving late is dead-lettered as `stale_revision`, so it is counted and findable.
+ */
+export async function planBatch(
+  messages: readonly IncomingMessage[],
+  topicPrefix: string,
+  gate: RevisionGate,
+  options: NormalizeOptions = {},
+): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[] }> {
+  const normalized = messages.map((m) => normalizeMessage(m, topicPrefix, options));
+  const facts = normalized.flatMap((n) => (n.kind === "clean" ? [n.fact] : []));
+  const decisions = await gate.decide(facts);
+  const counts: BatchCounts = { consumed: messages.length, clean: 0, rejected: 0, duplicates: 0, stale: 0 };
+  const reasons: string[] = [];
+  const outputs: OutgoingMessage[] = [];
+  let d = 0;
+  normalized.forEach((n, i) => {
+    const m = messages[i] as IncomingMessage;
+    if (n.kind === "rejected") {
+      outputs.push(n.out);
+      counts.rejected += 1;
+      reasons.push(n.reason);
+      return;
+    }
+    const { decision, key, previousAsOf } = decisions[d++] as { decision: string; key: string; previousAsOf?: string };
+    if (decision === "duplicate") {
+      counts.duplicates += 1;
+      return;
+    }
+    if (decision === "stale") {
+      const problem: Problem = {
+        reason: "stale_revision",
+        message: `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`,
+      };
+      outputs.push(deadLetter(m, rejection(problem, n.fact.record, n.fact.record.provenance), topicPrefix));
+      counts.rejected += 1;
+      counts.stale += 1;
+      reasons.push("stale_revision");
+      return;
+    }
+    const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
+    const run = m.headers[HEADERS.ingestRun];
+    if (run) headers[HEADERS.ingestRun] = run;
+    outputs.push({
+      topic: topicName(topicPrefix, n.fact.feed === "revenue" ? "revenueClean" : "customsClean"),
+      key,
+      value: n.fact.record,
+      headers,
+    });
+    counts.clean += 1;
+  });
+  return { outputs, counts, reasons };
 }
 
 /** raw topics -> clean topics + dead letters; commits only after outputs are acknowledged. */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { kafka, topicPrefix, logger, metrics } = options;
+  const tolerance = options.errorTolerance ?? "all";
   const consumed = metrics.counter("entrepot_normalizer_consumed_total", "raw records consumed");
   const cleaned = metrics.counter("entrepot_normalizer_clean_total", "clean records published");
   const rejected = metrics.counter("entrepot_normalizer_rejected_total", "records dead-lettered, by reason");
+  const duplicates = metrics.counter("entrepot_normalizer_duplicates_total", "records identical to the published revision, dropped");
+  const gate = new RevisionGate(options.revisions);
   const producer = new JsonProducer(kafka);
   await producer.start();
   const runner = new ConsumerRunner({
     kafka,
     groupId: options.groupId ?? `${topicPrefix}entrepot-normalizer`,
-    topics: [topicName(topicPrefix, "revenueRaw")],
+    topics: [topicName(topicPrefix, "revenueRaw"), topicName(topicPrefix, "customsRaw")],
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
-      const outputs = messages.map((m) => normalizeMessage(m, topicPrefix));
-      await producer.send(outputs.map((o) => o.out));
-      consumed({}, messages.length);
-      for (const o of outputs) {
-        if (o.clean) cleaned();
-        else rejected({ reason: o.reason ?? "unknown" });
+      const { outputs, counts, reasons } = await planBatch(messages, topicPrefix, gate, options.normalize);
+      if (tolerance === "none" && counts.rejected > 0) {
+        // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
+        const first = outputs.find((o) => o.topic === topicName(topicPrefix, "rejects"));
+        const err = new Error(
+          `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
+        );
+        logger.fatal({ err, rejection: first?.value }, "record rejected with error tolerance none");
+        options.onCrash?.(err);
+        throw err;
       }
-      logger.debug({ count: messages.length }, "normalized batch");
+      await producer.send(outputs);
+      await gate.commit();
+      consumed({}, counts.consumed);
+      if (counts.clean > 0) cleaned({}, counts.clean);
+      if (counts.duplicates > 0) duplicates({}, counts.duplicates);
+      for (const reason of reasons) rejected({ reason });
+      logger.debug({ ...counts }, "normalized batch");
     },
   });
   await runner.start();

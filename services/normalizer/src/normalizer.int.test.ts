@@ -1,0 +1,138 @@
+import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
+import { createLogger, Metrics } from "@entrepot/runtime";
+import { CustomsClean, HEADERS, type RawRecord, Rejection, topicDefinitions, topicName } from "@entrepot/schemas";
+import { uniquePrefix, waitFor } from "@entrepot/testkit";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { type NormalizerHandle, startNormalizer } from "./normalizer";
+import { RedisRevisionStore } from "./revisionStore";
+
+const logger = createLogger({ name: "normalizer-int", level: "silent" });
+const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "normalizer-int", logger });
+const redis = new Redis(inject("redisUrl"));
+const producer = new JsonProducer(kafka);
+const handles: NormalizerHandle[] = [];
+afterAll(async () => {
+  for (const h of handles) await h.close();
+  await producer.close();
+  redis.disconnect();
+});
+
+const customs = (line: number, value: string, reportedAt: string, extra: Record<string, string> = {}): RawRecord => ({
+  schemaVersion: 1,
+  feed: "customs",
+  provenance: { source: "int", file: "customs.csv", line, ingestRun: "run-int", format: "customs-csv" },
+  fields: { reporter: "SG", partner: "CN", flow: "X", hs_code: "854231", period: "2024-07", value, reported_at: reportedAt, ...extra },
+});
+
+describe("normalizer on real Kafka and Redis", () => {
+  it("publishes customs facts, drops duplicates, applies newer revisions and dead-letters late older ones", async () => {
+    const prefix = uniquePrefix("norm");
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const raw = topicName(prefix, "customsRaw");
+    const records = [
+      customs(2, "100", "2024-09-01"), // new
+      customs(3, "100", "2024-09-01"), // same content again: duplicate
+      customs(4, "120", "2024-10-01"), // newer revision: replaces
+      customs(5, "90", "2024-08-01"), // older revision arriving late: stale
+      customs(6, "5", "2024-09-01", { partner: "Atlantis" }), // unknown_country
+    ];
+    // one partition key so the order is the order of the file
+    await producer.send(records.map((value) => ({ topic: raw, key: "customs.csv", value, headers: { [HEADERS.ingestRun]: "run-int" } })));
+    const handle = await startNormalizer({
+      kafka,
+      topicPrefix: prefix,
+      logger,
+      metrics: new Metrics(),
+      revisions: new RedisRevisionStore(redis, prefix),
+    });
+    handles.push(handle);
+    await waitFor(async () => (await consumerLag(kafka, `${prefix}entrepot-normalizer`, [raw])) === 0, {
+      timeoutMs: 60_000,
+      description: "normalizer caught up",
+    });
+
+    const clean = (await readTopicToEnd(kafka, topicName(prefix, "customsClean"))).map((m) => ({
+      key: m.key,
+      value: CustomsClean.parse(JSON.parse(m.value ?? "")),
+    }));
+    expect(clean.map((c) => [c.value.valueUsd, c.value.asOf])).toEqual([
+      [100, "2024-09-01"],
+      [120, "2024-10-01"],
+    ]);
+    expect(clean[0]?.key).toBe("SG|CN|export|854231|2024-07|-|-|-|HS");
+
+    const rejects = await readTopicToEnd(kafka, topicName(prefix, "rejects"));
+    const dead = rejects.map((m) => ({ value: Rejection.parse(JSON.parse(m.value ?? "")), headers: m.headers }));
+    expect(dead.map((d) => [d.value.reason, d.value.provenance?.line]).sort()).toEqual([
+      ["stale_revision", 5],
+      ["unknown_country", 6],
+    ]);
+    for (const d of dead) {
+      expect(d.headers).toMatchObject({ [HEADERS.dlqTopic]: raw, [HEADERS.dlqStage]: "normalize", [HEADERS.ingestRun]: "run-int" });
+    }
+    // the latest revision per key is kept in Redis for every normalizer instance
+    expect(await redis.hget(`${prefix}entrepot:revisions:customs`, "SG|CN|export|854231|2024-07|-|-|-|HS")).toMatch(/^2024-10-01\|/);
+  });
+
+  it("replaying the same raw records changes nothing downstream", async () => {
+    const prefix = uniquePrefix("replay");
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const raw = topicName(prefix, "customsRaw");
+    const store = new RedisRevisionStore(redis, prefix);
+    const first = await startNormalizer({
+      kafka,
+      topicPrefix: prefix,
+      logger,
+      metrics: new Metrics(),
+      revisions: store,
+      groupId: `${prefix}g1`,
+    });
+    handles.push(first);
+    await producer.send([{ topic: raw, key: "a", value: customs(2, "7", "2024-09-01") }]);
+    await waitFor(async () => (await consumerLag(kafka, `${prefix}g1`, [raw])) === 0, { timeoutMs: 60_000, description: "first pass" });
+    // a second consumer group re-reads the topic from the beginning: a full replay
+    const second = await startNormalizer({
+      kafka,
+      topicPrefix: prefix,
+      logger,
+      metrics: new Metrics(),
+      revisions: store,
+      groupId: `${prefix}g2`,
+    });
+    handles.push(second);
+    await waitFor(async () => (await consumerLag(kafka, `${prefix}g2`, [raw])) === 0, { timeoutMs: 60_000, description: "replay" });
+    expect(await readTopicToEnd(kafka, topicName(prefix, "customsClean"))).toHaveLength(1);
+    expect(await readTopicToEnd(kafka, topicName(prefix, "rejects"))).toHaveLength(0);
+  });
+
+  it("with error tolerance none stops loudly on the first bad record and commits nothing", async () => {
+    const prefix = uniquePrefix("none");
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const raw = topicName(prefix, "customsRaw");
+    await producer.send([
+      { topic: raw, key: "k", value: customs(2, "7", "2024-09-01") },
+      { topic: raw, key: "k", value: customs(3, "7", "2024-09-01", { hs_code: "85A" }) },
+    ]);
+    const crashes: Error[] = [];
+    const handle = await startNormalizer({
+      kafka,
+      topicPrefix: prefix,
+      logger,
+      metrics: new Metrics(),
+      revisions: new RedisRevisionStore(redis, prefix),
+      errorTolerance: "none",
+      onCrash: (err) => crashes.push(err),
+    });
+    handles.push(handle);
+    const crash = await waitFor(() => crashes[0], { timeoutMs: 60_000, description: "the stage to stop" });
+    expect(crash.message).toMatch(/error tolerance none\): bad_hs_code/);
+    await handle.close();
+    expect(await readTopicToEnd(kafka, topicName(prefix, "rejects"))).toHaveLength(0);
+    expect(await readTopicToEnd(kafka, topicName(prefix, "customsClean"))).toHaveLength(0);
+    expect(await consumerLag(kafka, `${prefix}entrepot-normalizer`, [raw])).toBe(2);
+  });
+});

@@ -1,0 +1,78 @@
+import type { SeenRevision } from "@entrepot/normalize";
+import type { Feed } from "@entrepot/schemas";
+import type { Redis } from "ioredis";
+
+/** The latest revision published per natural key, shared by every normalizer instance. */
+export interface RevisionStore {
+  get(feed: Feed, keys: readonly string[]): Promise<Map<string, SeenRevision>>;
+  /** records what was published; never lowers a key's `asOf` (another instance may have raised it) */
+  raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void>;
+}
+
+const encode = (s: SeenRevision) => `${s.asOf}|${s.fingerprint}`;
+const decode = (v: string): SeenRevision => {
+  const i = v.lastIndexOf("|");
+  return { asOf: v.slice(0, i), fingerprint: v.slice(i + 1) };
+};
+
+// compare-and-set per field: only an equal or later asOf overwrites
+const RAISE = `
+for i = 1, #ARGV, 2 do
+  local cur = redis.call('HGET', KEYS[1], ARGV[i])
+  local nextAsOf = string.match(ARGV[i + 1], '^(.*)|')
+  if (not cur) or nextAsOf >= string.match(cur, '^(.*)|') then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+return 1
+`;
+
+/** Redis hash `<prefix>entrepot:revisions:<feed>`: field = natural key, value = `asOf|fingerprint`. */
+export class RedisRevisionStore implements RevisionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(feed: Feed): string {
+    return `${this.prefix}entrepot:revisions:${feed}`;
+  }
+
+  async get(feed: Feed, keys: readonly string[]): Promise<Map<string, SeenRevision>> {
+    const out = new Map<string, SeenRevision>();
+    if (keys.length === 0) return out;
+    const values = await this.redis.hmget(this.key(feed), ...keys);
+    keys.forEach((k, i) => {
+      const v = values[i];
+      if (v) out.set(k, decode(v));
+    });
+    return out;
+  }
+
+  async raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void> {
+    if (entries.size === 0) return;
+    const args = [...entries].flatMap(([k, s]) => [k, encode(s)]);
+    await this.redis.eval(RAISE, 1, this.key(feed), ...args);
+  }
+}
+
+/** In-process store: the offline CLI and single-process runs. */
+export class MemoryRevisionStore implements RevisionStore {
+  private readonly maps = new Map<Feed, Map<string, SeenRevision>>();
+  private map(feed: Feed) {
+    const m = this.maps.get(feed) ?? new Map<string, SeenRevision>();
+    this.maps.set(feed, m);
+    return m;
+  }
+  async get(feed: Feed, keys: readonly string[]): Promise<Map<string, SeenRevision>> {
+    const m = this.map(feed);
+    return new Map(keys.flatMap((k) => (m.has(k) ? [[k, m.get(k) as SeenRevision] as const] : [])));
+  }
+  async raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void> {
+    const m = this.map(feed);
+    for (const [k, s] of entries) {
+      const cur = m.get(k);
+      if (!cur || s.asOf >= cur.asOf) m.set(k, s);
+    }
+  }
+}
