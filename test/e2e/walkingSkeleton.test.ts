@@ -32,7 +32,10 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
     redis = new Redis(inject("redisUrl"));
     receiver = await startReceiver();
     await createTopics(brokers, prefix, logger);
-    const sub = await new SubscriptionStore(redis, prefix).add({ url: receiver.url, filters: { companies: ["NVDA"] } });
+    const sub = await new SubscriptionStore(redis, prefix).add({
+      url: receiver.url,
+      filters: { companies: ["NVDA"], rules: ["share_shift_yoy"] },
+    });
     secret = sub.secret;
     const env = {
       ...process.env,
@@ -77,7 +80,7 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
     });
     expect(alert.summary).toContain("Singapore");
     expect(alert.summary).toContain("22.0%");
-    expect(alert.summary).toContain("13.0%");
+    expect(alert.summary).toContain("13.0% in FY2024-Q3");
     expect(alert.summary).toContain("9.0% in FY2023-Q3");
     expect(headers["webhook-id"]).toMatch(/^evt_/);
 
@@ -89,8 +92,13 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
         (await consumerLag(kafka, `${prefix}entrepot-notifier`, [topicName(prefix, "alerts")])) === 0,
       { timeoutMs: 30_000, description: "detector and notifier caught up" },
     );
+    // alerts.v1 also carries the sustained level shifts (Singapore's climb and the other regions'
+    // matching moves); the share shift is there exactly once, no alert id twice
     const alerts = await readTopicToEnd(kafka, topicName(prefix, "alerts"));
-    expect(alerts.map((m) => m.key)).toEqual(["share_shift_yoy|NVDA|SG|FY2025-Q3"]);
+    const keys = alerts.map((m) => m.key);
+    expect(keys.filter((k) => k === "share_shift_yoy|NVDA|SG|FY2025-Q3")).toHaveLength(1);
+    expect(keys).toContain("level_shift|NVDA|SG|FY2024-Q1");
+    expect(new Set(keys).size).toBe(keys.length);
     expect(receiver.requests).toHaveLength(1);
 
     // The malformed row ("see note 4") is on rejects.v1 with its reason, stage, file and line.

@@ -1,5 +1,6 @@
 import type { Composition, RevenueClean } from "@entrepot/schemas";
 import { revenueCleanKey } from "@entrepot/schemas";
+import { previousPeriod, sameQuarterYearBefore } from "./periods";
 
 /**
  * Latest revision per natural key: a restated figure (later `asOf`) replaces the earlier one;
@@ -15,8 +16,17 @@ export function latestRevisions(records: readonly RevenueClean[]): RevenueClean[
   return [...byKey.values()];
 }
 
-/** company x fiscal quarter -> amount and share per region (regions as reported, groups kept). */
-export function revenueCompositions(records: readonly RevenueClean[]): Composition[] {
+export interface CompositionOptions {
+  /** totals below this (USD) are flagged `tinyTotal`: shown, not judged */
+  minTotalUsd?: number;
+}
+
+/**
+ * company x fiscal quarter -> amount and share per region (regions as reported, groups kept),
+ * annotated with share changes vs the previous period and a year earlier, HHI, gaps and
+ * regions that appeared or disappeared. Restatements: the latest revision of each fact wins.
+ */
+export function revenueCompositions(records: readonly RevenueClean[], options: CompositionOptions = {}): Composition[] {
   const groups = new Map<string, RevenueClean[]>();
   for (const r of latestRevisions(records)) {
     const key = `${r.company}|${r.fiscalPeriod}`;
@@ -40,7 +50,51 @@ export function revenueCompositions(records: readonly RevenueClean[]): Compositi
       evidence: list.map(revenueCleanKey).sort(),
     });
   }
-  return out.sort((a, b) => entityKey(a.entity).localeCompare(entityKey(b.entity)) || a.period.localeCompare(b.period));
+  out.sort((a, b) => entityKey(a.entity).localeCompare(entityKey(b.entity)) || a.period.localeCompare(b.period));
+  return annotateCompositions(out, options);
+}
+
+/** Adds changes vs previous period and year earlier, HHI, gaps, appeared/disappeared regions, tiny totals. */
+export function annotateCompositions(compositions: readonly Composition[], options: CompositionOptions = {}): Composition[] {
+  const minTotal = options.minTotalUsd ?? 0;
+  const index = new Map(compositions.map((c) => [`${entityKey(c.entity)}|${c.period}`, c]));
+  const firstPeriod = new Map<string, string>();
+  for (const c of compositions) {
+    const k = entityKey(c.entity);
+    const f = firstPeriod.get(k);
+    if (f === undefined || c.period < f) firstPeriod.set(k, c.period);
+  }
+  return compositions.map((c) => {
+    const ek = entityKey(c.entity);
+    const prevPeriod = previousPeriod(c.period);
+    const yoyPeriod = sameQuarterYearBefore(c.period);
+    const prev = prevPeriod ? index.get(`${ek}|${prevPeriod}`) : undefined;
+    const yoy = yoyPeriod ? index.get(`${ek}|${yoyPeriod}`) : undefined;
+    const judged = (x: Composition | undefined) => (x && x.total > 0 && x.total >= minTotal ? x : undefined);
+    const p = judged(prev);
+    const y = judged(yoy);
+    const hasEarlier = (firstPeriod.get(ek) ?? c.period) < c.period;
+    const tiny = c.total <= 0 || c.total < minTotal;
+    const parts = c.parts.map((part) => {
+      const before = p?.parts.find((q) => q.region === part.region);
+      const yearAgo = y?.parts.find((q) => q.region === part.region);
+      return {
+        ...part,
+        changePrev: !tiny && before ? part.share - before.share : null,
+        changeYoy: !tiny && yearAgo ? part.share - yearAgo.share : null,
+        ...(prev && !prev.parts.some((q) => q.region === part.region) ? { appeared: true } : {}),
+      };
+    });
+    const disappeared = prev ? prev.parts.filter((q) => !c.parts.some((r) => r.region === q.region)).map((q) => q.region) : [];
+    return {
+      ...c,
+      parts,
+      hhi: c.parts.reduce((s, q) => s + q.share * q.share, 0),
+      ...(hasEarlier && !prev ? { gapBefore: true } : {}),
+      ...(tiny ? { tinyTotal: true } : {}),
+      ...(disappeared.length ? { disappeared } : {}),
+    };
+  });
 }
 
 /** Stable text form of an entity, e.g. `company=NVDA`. */
@@ -49,4 +103,16 @@ export function entityKey(entity: Record<string, string>): string {
     .sort()
     .map((k) => `${k}=${entity[k]}`)
     .join(",");
+}
+
+/** Compositions grouped by entity, each list sorted by period. */
+export function byEntity(compositions: readonly Composition[]): Composition[][] {
+  const m = new Map<string, Composition[]>();
+  for (const c of compositions) {
+    const k = entityKey(c.entity);
+    const list = m.get(k) ?? [];
+    list.push(c);
+    m.set(k, list);
+  }
+  return [...m.values()].map((l) => l.sort((a, b) => a.period.localeCompare(b.period)));
 }

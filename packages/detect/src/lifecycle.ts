@@ -1,16 +1,27 @@
-import type { Alert } from "@entrepot/schemas";
-import type { AlertDraft } from "./yoyShareShift";
+import type { Alert, AlertStatus } from "@entrepot/schemas";
+import type { AlertDraft } from "./alertDraft";
 
 function sameNumbers(a: Alert, d: AlertDraft): boolean {
   return (
-    a.observed === d.observed && a.baseline === d.baseline && a.severity === d.severity && a.summary === d.summary && a.score === d.score
+    a.observed === d.observed &&
+    a.baseline === d.baseline &&
+    a.severity === d.severity &&
+    a.summary === d.summary &&
+    a.score === d.score &&
+    (a.kind ?? "anomaly") === d.kind
   );
+}
+
+function toAlert(d: AlertDraft, status: AlertStatus, revision: number, detectedAt: string): Alert {
+  const { resolved: _resolved, ...fields } = d;
+  return { schemaVersion: 1, ...fields, status, revision, detectedAt };
 }
 
 /**
  * Compares what the detector now says (`drafts`, for the scope that was re-evaluated) with the
  * alerts already published for that scope, and returns only the alerts to publish:
- * new -> `fired` rev 1; changed numbers -> `updated` rev+1; gone -> `retracted` rev+1.
+ * new -> `fired` rev 1; changed numbers -> `updated` rev+1; gone -> `retracted` rev+1;
+ * a draft marked `resolved` (the condition ended) -> `resolved` rev+1, once.
  * Unchanged alerts produce nothing, so replays and duplicates change nothing downstream.
  */
 export function reconcileAlerts(previous: ReadonlyMap<string, Alert>, drafts: readonly AlertDraft[], now: string): Alert[] {
@@ -19,10 +30,13 @@ export function reconcileAlerts(previous: ReadonlyMap<string, Alert>, drafts: re
   for (const d of drafts) {
     seen.add(d.alertId);
     const prev = previous.get(d.alertId);
-    if (!prev || prev.status === "retracted") {
-      out.push({ schemaVersion: 1, ...d, status: prev ? "updated" : "fired", revision: prev ? prev.revision + 1 : 1, detectedAt: now });
-    } else if (!sameNumbers(prev, d)) {
-      out.push({ schemaVersion: 1, ...d, status: "updated", revision: prev.revision + 1, detectedAt: now });
+    const next = prev ? prev.revision + 1 : 1;
+    if (d.resolved) {
+      if (prev?.status !== "resolved" || !sameNumbers(prev, d)) out.push(toAlert(d, "resolved", next, now));
+    } else if (!prev) {
+      out.push(toAlert(d, "fired", 1, now));
+    } else if (prev.status === "retracted" || prev.status === "resolved" || !sameNumbers(prev, d)) {
+      out.push(toAlert(d, "updated", next, now));
     }
   }
   for (const [id, prev] of previous) {
@@ -30,4 +44,11 @@ export function reconcileAlerts(previous: ReadonlyMap<string, Alert>, drafts: re
     out.push({ ...prev, status: "retracted", revision: prev.revision + 1, detectedAt: now });
   }
   return out;
+}
+
+/** The alerts after applying `changes` to `previous` (the state a detector keeps). */
+export function applyAlertChanges(previous: ReadonlyMap<string, Alert>, changes: readonly Alert[]): Map<string, Alert> {
+  const next = new Map(previous);
+  for (const a of changes) next.set(a.alertId, a);
+  return next;
 }

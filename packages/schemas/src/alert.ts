@@ -18,17 +18,43 @@ export const Composition = z.object({
   entity: AlertEntity,
   period: z.string(),
   total: z.number().nonnegative(),
-  parts: z.array(z.object({ region: z.string(), name: z.string(), amount: z.number(), share: z.number() })),
+  parts: z.array(
+    z.object({
+      region: z.string(),
+      name: z.string(),
+      amount: z.number(),
+      share: z.number(),
+      /** share change in fractions vs the previous period / the same period a year earlier; null when not comparable */
+      changePrev: z.number().nullable().optional(),
+      changeYoy: z.number().nullable().optional(),
+      /** the region was not reported in the previous period (a definition change, not a move) */
+      appeared: z.boolean().optional(),
+    }),
+  ),
+  /** Herfindahl-Hirschman index of the shares, 0..1 (1 = one region has everything) */
+  hhi: z.number().optional(),
+  /** the previous period in sequence is missing from the data */
+  gapBefore: z.boolean().optional(),
+  /** the total is below the configured floor: shares are shown but not judged */
+  tinyTotal: z.boolean().optional(),
+  /** regions reported in the previous period but absent from this one */
+  disappeared: z.array(z.string()).optional(),
   /** clean-record keys this composition was built from */
   evidence: z.array(z.string()),
 });
 export type Composition = z.infer<typeof Composition>;
+
+/** An anomaly, or a change in how the series is defined (a region split out, renamed or merged). */
+export const AlertKind = z.enum(["anomaly", "definition_change"]);
+export type AlertKind = z.infer<typeof AlertKind>;
 
 export const Alert = z.object({
   schemaVersion: z.literal(1),
   /** deterministic: rule + entity + region + period */
   alertId: z.string().min(1),
   rule: z.string().min(1),
+  /** `definition_change` alerts carry lower severity and never read as a surge */
+  kind: AlertKind.optional(),
   status: AlertStatus,
   severity: Severity,
   entity: AlertEntity,

@@ -1,4 +1,4 @@
-export { Alert, AlertEntity, AlertStatus, Composition, SEVERITY_RANK, Severity } from "./alert";
+export { Alert, AlertEntity, AlertKind, AlertStatus, Composition, SEVERITY_RANK, Severity } from "./alert";
 export {
   CustomsClean,
   customsCleanKey,

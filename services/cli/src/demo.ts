@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
 import { SubscriptionStore } from "@entrepot/delivery";
-import { createKafka } from "@entrepot/kafka";
+import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import type { Logger } from "@entrepot/runtime";
-import { Alert } from "@entrepot/schemas";
+import { Alert, topicName } from "@entrepot/schemas";
 import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
@@ -51,7 +51,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Topics created under prefix "${prefix}": ${created.length}`);
 
     const store = new SubscriptionStore(redis, prefix);
-    const sub = await store.add({ url: receiver.url, filters: { companies: ["NVDA"] } });
+    // The subscriber asks for NVDA's share-shift alerts; the other rules' alerts are listed from alerts.v1 below.
+    const sub = await store.add({ url: receiver.url, filters: { companies: ["NVDA"], rules: ["share_shift_yoy"] } });
     print(`Subscriber ${sub.id} listening at ${receiver.url}`);
 
     const env = {
@@ -96,6 +97,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print("Reconciliation:");
     for (const line of formatReconciliation(rec).split("\n")) print(`  ${line}`);
     print(`Webhooks received in total: ${receiver.requests.length}`);
+    await waitDetected(kafka, prefix, 30_000);
+    const all = (await readTopicToEnd(kafka, topicName(prefix, "alerts"))).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
+    print("");
+    print(`All alerts on ${topicName(prefix, "alerts")} (${all.length}; the subscriber filtered on rule share_shift_yoy):`);
+    for (const a of all) print(`  [${a.severity}] ${a.rule} ${a.region} ${a.period}: ${a.summary}`);
     print("");
     print("Full alert payload:");
     print(JSON.stringify(payload, null, 2));
@@ -109,5 +115,14 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       print("Stopping the Kafka and Redis this demo started ...");
       infraCommand(repoRoot, "down", "quiet");
     }
+  }
+}
+
+/** Waits until the detector consumed every clean record and its settle window has passed (alerts published). */
+async function waitDetected(kafka: Kafka, prefix: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean")])) > 0) {
+    if (Date.now() > deadline) throw new Error(`detector still behind after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,15 +1,19 @@
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { SubscriptionStore } from "@entrepot/delivery";
-import { createKafka, readTopicToEnd } from "@entrepot/kafka";
+import { ingestFile } from "@entrepot/ingestor";
+import { createKafka, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
+import { FORMATS, type Format, isFormat, parseMapping } from "@entrepot/normalize";
 import { ConfigError, createLogger } from "@entrepot/runtime";
 import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
 import { Redis } from "ioredis";
+import { AnalyzeUsageError, analyzeCommand } from "./analyze";
 import { cliConfig } from "./cliEnv";
 import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
 import { runDemo } from "./demo";
 import { infraCommand } from "./infraScripts";
+import { offlineNormalize } from "./offlineNormalize";
 import { createTopics, ingest } from "./pipelineRun";
 import { progressPrinter } from "./progress";
 import { isServiceName, type RunningService, SERVICES, spawnService, stopServices } from "./serviceProcesses";
@@ -22,6 +26,12 @@ const USAGE = `entrepot <command>
   topics create                        create every topic (idempotent) under ENTREPOT_TOPIC_PREFIX
   topics list                          the topics with partitions and cleanup policy
   ingest <file> --feed revenue|customs publish a feed file to the raw topic; prints the reconciliation
+         [--format F] [--mapping m.json]  read the file as layout F / through a mapping (default: detected)
+  normalize <file> --out clean.jsonl [--rejects rejects.jsonl] [--feed revenue|customs]
+            [--format F] [--mapping m.json]   normalize a file offline (no Kafka/Redis); prints the reconciliation
+  analyze <files...> [--rules r.yaml] [--json]   normalize + detect offline: share tables and alerts
+                                       (--json: one alert per line)
+  detector rebuild [--rules r.yaml]    rebuild detector state from the compacted topics (replay: notifies nobody)
   run <service>|all                    run ${SERVICES.join(", ")} (or all) in the foreground
   demo [--file f.csv]                  the whole pipeline on the sample file, end to end
   subscriptions add --url U [--secret whsec_...] [--company C] [--region R] [--rule X]
@@ -52,6 +62,38 @@ async function main(argv: string[]): Promise<number> {
     if (sub !== "up" && sub !== "down" && sub !== "status") throw new UsageError("infra needs up, down or status");
     return infraCommand(repoRoot, sub);
   }
+  if (command === "normalize") {
+    const { values, positionals } = parseArgs({
+      args: [sub ?? "", ...rest],
+      options: {
+        out: { type: "string" },
+        rejects: { type: "string" },
+        feed: { type: "string" },
+        format: { type: "string" },
+        mapping: { type: "string" },
+      },
+      allowPositionals: true,
+    });
+    const file = resolve(need(positionals[0], "<file>"));
+    const out = resolve(need(values.out, "--out clean.jsonl"));
+    const feed = values.feed === undefined ? undefined : Feed.safeParse(values.feed);
+    if (feed && !feed.success) throw new UsageError("--feed must be revenue or customs");
+    if (values.format !== undefined && (!isFormat(values.format) || values.format === "mapping")) {
+      throw new UsageError(
+        `--format must be one of ${FORMATS.filter((f) => f !== "mapping").join(", ")} (use --mapping for other layouts)`,
+      );
+    }
+    const report = await offlineNormalize({
+      file,
+      out,
+      rejects: resolve(values.rejects ?? out.replace(/(\.jsonl)?$/, ".rejects.jsonl")),
+      ...(feed?.success ? { feed: feed.data } : {}),
+      ...(values.format ? { format: values.format as Exclude<Format, "mapping"> } : {}),
+      ...(values.mapping ? { mapping: resolve(values.mapping) } : {}),
+    });
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  }
   const config = cliConfig();
   const logger = createLogger({ name: "cli", level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL });
   const prefix = config.ENTREPOT_TOPIC_PREFIX;
@@ -74,15 +116,41 @@ async function main(argv: string[]): Promise<number> {
     case "ingest": {
       const { values, positionals } = parseArgs({
         args: [sub ?? "", ...rest],
-        options: { feed: { type: "string" } },
+        options: { feed: { type: "string" }, format: { type: "string" }, mapping: { type: "string" } },
         allowPositionals: true,
       });
       const file = resolve(need(positionals[0], "<file>"));
       const feed = Feed.safeParse(values.feed);
-      if (!feed.success) throw new UsageError("--feed must be revenue or customs");
+      const layout = values.format !== undefined || values.mapping !== undefined;
+      if (!feed.success && !(layout && values.feed === undefined)) throw new UsageError("--feed must be revenue or customs");
+      if (values.format !== undefined && (!isFormat(values.format) || values.format === "mapping")) {
+        throw new UsageError(
+          `--format must be one of ${FORMATS.filter((f) => f !== "mapping").join(", ")} (use --mapping for other layouts)`,
+        );
+      }
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger });
       await createTopics(config.KAFKA_BROKERS, prefix, logger);
-      const report = await ingest(kafka, prefix, file, feed.data, progressPrinter(statSync(file).size));
+      const onProgress = progressPrinter(statSync(file).size);
+      const report = !layout
+        ? await ingest(kafka, prefix, file, feed.data as Feed, onProgress)
+        : await (async () => {
+            // --format / --mapping: the ingestor reads the layout given instead of detecting it
+            const producer = new JsonProducer(kafka);
+            await producer.start();
+            try {
+              return await ingestFile({
+                producer,
+                topicPrefix: prefix,
+                file,
+                onProgress,
+                ...(feed.success ? { feed: feed.data } : {}),
+                ...(values.format ? { format: values.format as Exclude<Format, "mapping"> } : {}),
+                ...(values.mapping ? { mapping: parseMapping(JSON.parse(readFileSync(resolve(values.mapping), "utf8"))) } : {}),
+              });
+            } finally {
+              await producer.close();
+            }
+          })();
       if (process.stderr.isTTY) process.stderr.write("\n");
       const reasons = Object.entries(report.byReason)
         .map(([k, v]) => `${k}=${v}`)
@@ -138,6 +206,37 @@ async function main(argv: string[]): Promise<number> {
     }
     case "subscriptions":
       return subscriptions(sub, rest, config.REDIS_URL, prefix, print);
+    case "analyze":
+      try {
+        return await analyzeCommand([sub ?? "", ...rest].filter(Boolean), print);
+      } catch (err) {
+        if (err instanceof AnalyzeUsageError) throw new UsageError(err.message);
+        throw err;
+      }
+    case "detector": {
+      if (sub !== "rebuild") throw new UsageError("detector needs rebuild");
+      const { loadRulesFile, rebuildDetectorState } = await import("@entrepot/detector");
+      const { values } = parseArgs({ args: rest, options: { rules: { type: "string" } } });
+      const rules = loadRulesFile(values.rules ? resolve(values.rules) : undefined);
+      await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      const redis = new Redis(config.REDIS_URL);
+      try {
+        const r = await rebuildDetectorState({
+          kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger }),
+          redis,
+          topicPrefix: prefix,
+          logger,
+          rules,
+        });
+        print(
+          `detector state rebuilt: ${r.records} clean records (${r.invalid} invalid), ${r.companies} companies, ` +
+            `${r.publishedAlerts} published alerts, ${r.recomputed} recomputed without notifying`,
+        );
+        return 0;
+      } finally {
+        redis.disconnect();
+      }
+    }
     case "dlq": {
       if (sub !== "show") throw new UsageError("dlq needs show");
       const { values } = parseArgs({ args: rest, options: { limit: { type: "string", default: "20" }, json: { type: "boolean" } } });

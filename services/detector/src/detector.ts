@@ -1,12 +1,5 @@
-import {
-  DEFAULT_YOY_SHARE_SHIFT,
-  detectYoyShareShifts,
-  entityKey,
-  reconcileAlerts,
-  revenueCompositions,
-  type YoyShareShiftConfig,
-} from "@entrepot/detect";
-import { ConsumerRunner, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import { DEFAULT_RULES, detectAll, entityKey, type RulesConfig, reconcileAlerts, revenueCompositions } from "@entrepot/detect";
+import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import { HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
@@ -18,7 +11,8 @@ export interface DetectorOptions {
   topicPrefix: string;
   logger: Logger;
   metrics: Metrics;
-  rule?: YoyShareShiftConfig;
+  /** rules and thresholds (a parsed rules file); defaults otherwise */
+  rules?: RulesConfig;
   /**
    * A company is evaluated once no new fact for it arrived for this long, so that a filing
    * whose rows arrive over several batches is judged whole, not region by region.
@@ -40,7 +34,7 @@ export interface DetectorHandle {
  */
 export async function startDetector(options: DetectorOptions): Promise<DetectorHandle> {
   const { kafka, redis, topicPrefix, logger, metrics } = options;
-  const rule = options.rule ?? DEFAULT_YOY_SHARE_SHIFT;
+  const rules = options.rules ?? DEFAULT_RULES;
   const settleMs = options.settleMs ?? 1000;
   const state = new DetectorState(redis, topicPrefix);
   const alertsOut = metrics.counter("entrepot_detector_alerts_total", "alerts published, by rule and status");
@@ -49,14 +43,14 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   await producer.start();
 
   const evaluateCompany = async (company: string): Promise<void> => {
-    const compositions = revenueCompositions(await state.facts(company));
+    const compositions = revenueCompositions(await state.facts(company), rules.compositions);
     const out: OutgoingMessage[] = compositions.map((c) => ({
       topic: topicName(topicPrefix, "shares"),
       key: `${entityKey(c.entity)}|${c.period}`,
       value: c,
       headers: { [HEADERS.schemaVersion]: "1" },
     }));
-    const changes = reconcileAlerts(await state.alerts(company), detectYoyShareShifts(compositions, rule), new Date().toISOString());
+    const changes = reconcileAlerts(await state.alerts(company), detectAll(compositions, rules), new Date().toISOString());
     for (const a of changes) {
       out.push({ topic: topicName(topicPrefix, "alerts"), key: a.alertId, value: a, headers: { [HEADERS.schemaVersion]: "1" } });
     }
@@ -108,18 +102,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
           raw: m.value,
           rejectedAt: new Date().toISOString(),
         };
-        rejects.push({
-          topic: topicName(topicPrefix, "rejects"),
-          key: `${m.topic}:${m.partition}:${m.offset}`,
-          value,
-          headers: {
-            [HEADERS.dlqTopic]: m.topic,
-            [HEADERS.dlqPartition]: String(m.partition),
-            [HEADERS.dlqOffset]: m.offset,
-            [HEADERS.dlqStage]: "detect",
-            [HEADERS.dlqReason]: "schema_violation",
-          },
-        });
+        rejects.push(deadLetter(m, value, topicPrefix));
         rejectedOut();
       }
       await producer.send(rejects);

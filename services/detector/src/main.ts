@@ -1,17 +1,16 @@
-import { DEFAULT_YOY_SHARE_SHIFT } from "@entrepot/detect";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { startDetector } from "./detector";
+import { loadRulesFile } from "./rulesFile";
 
 const DetectorEnv = ServiceEnv.extend({
-  /** minimum year-on-year move of a region's share, in percentage points */
-  ENTREPOT_SHARE_SHIFT_PP: z.coerce
-    .number()
-    .positive("expected a positive number of percentage points")
-    .default(DEFAULT_YOY_SHARE_SHIFT.minShiftPp),
+  /** rules file (YAML or JSON); defaults for every rule when unset */
+  ENTREPOT_RULES_FILE: z.string().min(1).optional(),
+  /** overrides the share-shift rule's minimum year-on-year move, in percentage points */
+  ENTREPOT_SHARE_SHIFT_PP: z.coerce.number().positive("expected a positive number of percentage points").optional(),
   ENTREPOT_SETTLE_MS: intFromEnv(0, 600_000).default(1000),
 });
 
@@ -19,6 +18,7 @@ await runWorker({
   name: "detector",
   env: DetectorEnv,
   start: async ({ config, logger, metrics, crash }) => {
+    const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
@@ -30,7 +30,7 @@ await runWorker({
       logger,
       metrics,
       settleMs: config.ENTREPOT_SETTLE_MS,
-      rule: { ...DEFAULT_YOY_SHARE_SHIFT, minShiftPp: config.ENTREPOT_SHARE_SHIFT_PP },
+      rules,
       onCrash: crash,
     });
     return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit()) };

@@ -1,0 +1,114 @@
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { DEFAULT_MIRROR_GAP } from "./customs";
+import { DEFAULT_DEFINITION_CHANGE } from "./definitionChange";
+import { DEFAULT_LEVEL_SHIFT } from "./levelShift";
+import { DEFAULT_REEXPORT_SURGE } from "./reexportSurge";
+import { DEFAULT_SHARE_SHIFT } from "./shareShift";
+
+const pp = z.number().positive("expected a positive number of percentage points").max(100);
+const periods = z.number().int().min(1).max(1000);
+
+/** Rules and thresholds, as written in a rules file (YAML or JSON); every field has a default. */
+export const RulesConfig = z
+  .object({
+    version: z.literal(1).default(1),
+    /** basis of the figures, stated in every alert */
+    basis: z.string().min(1).default("revenue by customer billing location"),
+    compositions: z
+      .object({ minTotalUsd: z.number().nonnegative().default(1) })
+      .strict()
+      .default({ minTotalUsd: 1 }),
+    shareShift: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_SHARE_SHIFT.enabled),
+        minShiftPp: pp.default(DEFAULT_SHARE_SHIFT.minShiftPp),
+        minZ: z.number().positive().default(DEFAULT_SHARE_SHIFT.minZ),
+        criticalShiftPp: pp.default(DEFAULT_SHARE_SHIFT.criticalShiftPp),
+        window: periods.default(DEFAULT_SHARE_SHIFT.window),
+        minHistory: periods.default(DEFAULT_SHARE_SHIFT.minHistory),
+        sigmaFloor: z.number().positive().default(DEFAULT_SHARE_SHIFT.sigmaFloor),
+      })
+      .strict()
+      .refine((c) => c.minHistory <= c.window, { message: "minHistory must not exceed window" })
+      .default(DEFAULT_SHARE_SHIFT),
+    levelShift: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_LEVEL_SHIFT.enabled),
+        referenceLength: z.number().int().min(2).max(100).default(DEFAULT_LEVEL_SHIFT.referenceLength),
+        k: z.number().nonnegative().default(DEFAULT_LEVEL_SHIFT.k),
+        h: z.number().positive().default(DEFAULT_LEVEL_SHIFT.h),
+        clip: z.number().positive().default(DEFAULT_LEVEL_SHIFT.clip),
+        minShiftPp: pp.default(DEFAULT_LEVEL_SHIFT.minShiftPp),
+        criticalShiftPp: pp.default(DEFAULT_LEVEL_SHIFT.criticalShiftPp),
+        sigmaFloor: z.number().positive().default(DEFAULT_LEVEL_SHIFT.sigmaFloor),
+      })
+      .strict()
+      .default(DEFAULT_LEVEL_SHIFT),
+    definitionChange: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_DEFINITION_CHANGE.enabled),
+        tolerancePp: pp.default(DEFAULT_DEFINITION_CHANGE.tolerancePp),
+        toleranceFraction: z.number().min(0).max(1).default(DEFAULT_DEFINITION_CHANGE.toleranceFraction),
+      })
+      .strict()
+      .default(DEFAULT_DEFINITION_CHANGE),
+    mirrorGap: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_MIRROR_GAP.enabled),
+        cifFobMargin: z.number().min(0).max(1).default(DEFAULT_MIRROR_GAP.cifFobMargin),
+        tolerance: z.number().positive().default(DEFAULT_MIRROR_GAP.tolerance),
+        criticalGap: z.number().positive().default(DEFAULT_MIRROR_GAP.criticalGap),
+        minValueUsd: z.number().nonnegative().default(DEFAULT_MIRROR_GAP.minValueUsd),
+      })
+      .strict()
+      .default(DEFAULT_MIRROR_GAP),
+    reexportSurge: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_REEXPORT_SURGE.enabled),
+        hsPrefixes: z
+          .array(z.string().regex(/^\d{2,12}$/, "expected HS code digits"))
+          .min(1)
+          .default(DEFAULT_REEXPORT_SURGE.hsPrefixes),
+        group: z.string().min(1).default(DEFAULT_REEXPORT_SURGE.group),
+        destinations: z
+          .array(z.string().regex(/^[A-Z]{2}$/, "expected ISO 3166 alpha-2 codes"))
+          .min(1)
+          .default(DEFAULT_REEXPORT_SURGE.destinations),
+        window: periods.default(DEFAULT_REEXPORT_SURGE.window),
+        minHistory: periods.default(DEFAULT_REEXPORT_SURGE.minHistory),
+        minRise: z.number().positive().default(DEFAULT_REEXPORT_SURGE.minRise),
+        minSharePp: pp.default(DEFAULT_REEXPORT_SURGE.minSharePp),
+        minImportRise: z.number().nonnegative().default(DEFAULT_REEXPORT_SURGE.minImportRise),
+        minValueUsd: z.number().nonnegative().default(DEFAULT_REEXPORT_SURGE.minValueUsd),
+      })
+      .strict()
+      .default(DEFAULT_REEXPORT_SURGE),
+  })
+  .strict();
+export type RulesConfig = z.infer<typeof RulesConfig>;
+
+export const DEFAULT_RULES: RulesConfig = RulesConfig.parse({});
+
+export class RulesConfigError extends Error {
+  override name = "RulesConfigError";
+}
+
+/**
+ * Parses a rules file's text (YAML, of which JSON is a subset). Errors name the field and the
+ * file: `rules.yaml: shareShift.minShiftPp: expected a positive number of percentage points`.
+ */
+export function parseRulesConfig(text: string, source = "rules"): RulesConfig {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (err) {
+    throw new RulesConfigError(`${source}: not valid YAML or JSON: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const parsed = RulesConfig.safeParse(data ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RulesConfigError(`${source}: ${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SHARE_SHIFT, detectShareShifts } from "./shareShift";
+import { NVDA_SG_SHARES, noiseRows, series, shareRows } from "./testSeries";
+
+/** NVDA-shaped: Singapore's shares as in the sample, total growing 30% a quarter. */
+const nvda = () =>
+  series(
+    "NVDA",
+    "FY2023-Q1",
+    shareRows(NVDA_SG_SHARES).map((r, i) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v * 1.3 ** i]))),
+  );
+
+describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
+  it("fires once on the NVDA shape: Singapore 13% -> 22% in FY2025-Q3, explained with the decomposition", () => {
+    const drafts = detectShareShifts(nvda());
+    expect(drafts.map((d) => d.alertId)).toEqual(["share_shift_yoy|NVDA|SG|FY2025-Q3"]);
+    const [d] = drafts;
+    expect(d?.observed).toBeCloseTo(0.22, 12);
+    expect(d?.baseline).toBeCloseTo(0.13, 12);
+    expect(d?.score).toBeGreaterThanOrEqual(DEFAULT_SHARE_SHIFT.minZ);
+    expect(d?.summary).toBe(
+      "Singapore's share of NVDA revenue rose to 22.0% in FY2025-Q3 from 13.0% in FY2024-Q3 (+9.0 pp: Singapore revenue x4.8, total x2.9); " +
+        "robust z = 4.0 over the previous 6 year-on-year changes; revenue by customer billing location. It was 9.0% in FY2023-Q3.",
+    );
+  });
+
+  it("fires on a spike in an otherwise flat series and says it fell when it falls back", () => {
+    const shares = [10, 10.5, 9.5, 10, 10.2, 9.8, 10.1, 9.9, 10, 22, 10, 10];
+    const drafts = detectShareShifts(series("X", "FY2020-Q1", shareRows(shares)));
+    expect(drafts.map((d) => `${d.region}|${d.period}`)).toContain("SG|FY2022-Q2");
+    expect(drafts.find((d) => d.period === "FY2022-Q2")?.summary).toMatch(/^Singapore's share of X revenue rose to 22\.0%/);
+  });
+
+  it("stays quiet on a large move that is ordinary for a volatile region (pp met, z not)", () => {
+    const shares = [10, 12, 14, 9, 20, 5, 18, 8, 9, 17, 6, 19, 18, 8, 15, 10];
+    const last = shares.length - 1;
+    expect(Math.abs((shares[last] as number) - (shares[last - 4] as number))).toBeGreaterThanOrEqual(DEFAULT_SHARE_SHIFT.minShiftPp);
+    expect(detectShareShifts(series("V", "FY2020-Q1", shareRows(shares))).filter((d) => d.period === "FY2023-Q4")).toEqual([]);
+    // the same last move in a calm history fires
+    const calm = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 19, 10, 10, 10, 10];
+    calm[last - 4] = 19;
+    calm[last] = 10;
+    expect(detectShareShifts(series("C", "FY2020-Q1", shareRows(calm))).map((d) => d.period)).toContain("FY2023-Q4");
+  });
+
+  it("needs a minimum history: a jump in the second year is not judged", () => {
+    expect(detectShareShifts(series("Y", "FY2020-Q1", shareRows([10, 10, 10, 10, 25, 25, 25, 25])))).toEqual([]);
+  });
+
+  it("stays quiet below the pp threshold however unusual the move", () => {
+    const shares = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 16];
+    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(shares)))).toEqual([]);
+    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(shares)), { ...DEFAULT_SHARE_SHIFT, minShiftPp: 5 })).toHaveLength(1);
+  });
+
+  it("stays quiet on a seasonal pattern (each quarter compared with the same quarter a year earlier)", () => {
+    const shares = [8, 20, 9, 10, 8.5, 21, 9, 10, 8, 20.5, 9.5, 10, 8, 21, 9, 10];
+    expect(detectShareShifts(series("S", "FY2020-Q1", shareRows(shares)))).toEqual([]);
+  });
+
+  it("is off when disabled", () => {
+    expect(detectShareShifts(nvda(), { ...DEFAULT_SHARE_SHIFT, enabled: false })).toEqual([]);
+  });
+
+  it("raises at most 1 alert per 200 entity-periods on 200 seeded noise-only entities", () => {
+    let alerts = 0;
+    for (let seed = 1; seed <= 200; seed++) alerts += detectShareShifts(series(`N${seed}`, "FY2020-Q1", noiseRows(seed, 16))).length;
+    expect(alerts).toBeLessThanOrEqual((200 * 16) / 200);
+  });
+});

@@ -1,0 +1,120 @@
+import type { Composition } from "@entrepot/schemas";
+import { type AlertDraft, alertIdFor, entityLabel } from "./alertDraft";
+import { byEntity } from "./compositions";
+import type { DefinitionBreaks } from "./definitionChange";
+import { pct, possessive, pp, round, times } from "./format";
+import { sameQuarterYearBefore } from "./periods";
+import { logRatio, robustZ } from "./robustStats";
+
+export const SHARE_SHIFT = "share_shift_yoy";
+
+export interface ShareShiftConfig {
+  enabled: boolean;
+  /** minimum move of a region's share, in percentage points, against the same period a year earlier */
+  minShiftPp: number;
+  /** minimum robust z of the year-on-year change in the region's log-ratio against its own history */
+  minZ: number;
+  /** moves of at least this many pp, or z of at least 2 x minZ, are critical */
+  criticalShiftPp: number;
+  /** trailing window (periods) of year-on-year changes the z-score is computed over */
+  window: number;
+  /** fewer earlier year-on-year changes than this: not judged */
+  minHistory: number;
+  /** floor of the robust sigma, in log-ratio units, so a flat history does not give infinite z */
+  sigmaFloor: number;
+}
+
+export const DEFAULT_SHARE_SHIFT: ShareShiftConfig = {
+  enabled: true,
+  minShiftPp: 8,
+  minZ: 3,
+  criticalShiftPp: 12,
+  window: 8,
+  minHistory: 4,
+  sigmaFloor: 0.05,
+};
+
+/**
+ * Share shift: a region's share moved by at least `minShiftPp` against the same period a year
+ * earlier AND the year-on-year change of its log-ratio (region vs rest of the composition) is a
+ * robust outlier (median/MAD z >= `minZ`) against the previous `window` year-on-year changes.
+ * Seasonal differencing keeps quarterly seasonality and a steady trend from reading as a surge.
+ * Regions absent from either period are not compared (that is a definition change, not a move),
+ * and periods with a tiny total are not judged.
+ */
+export function detectShareShifts(
+  compositions: readonly Composition[],
+  config: ShareShiftConfig = DEFAULT_SHARE_SHIFT,
+  basis = "revenue by customer billing location",
+  breaks?: DefinitionBreaks,
+): AlertDraft[] {
+  if (!config.enabled) return [];
+  const drafts: AlertDraft[] = [];
+  for (const series of byEntity(compositions)) {
+    const byPeriod = new Map(series.map((c) => [c.period, c]));
+    const usable = (c: Composition | undefined) => (c && !c.tinyTotal && c.total > 0 ? c : undefined);
+    /** year-on-year change of the region's log-ratio at a period, if both periods have it */
+    const yoyChange = (region: string, c: Composition): number | undefined => {
+      const bp = sameQuarterYearBefore(c.period);
+      const base = usable(bp ? byPeriod.get(bp) : undefined);
+      const a = usable(c)?.parts.find((p) => p.region === region);
+      const b = base?.parts.find((p) => p.region === region);
+      if (!a || !b || !bp || breaks?.between(c.entity, region, bp, c.period)) return undefined;
+      return logRatio(a.share) - logRatio(b.share);
+    };
+    /** year-on-year log-ratio changes per region, one per period of the series (computed once) */
+    const changesByRegion = new Map<string, (number | undefined)[]>();
+    series.forEach((now, i) => {
+      const basePeriod = sameQuarterYearBefore(now.period);
+      const base = usable(basePeriod ? byPeriod.get(basePeriod) : undefined);
+      if (!basePeriod || !base || !usable(now)) return;
+      for (const part of now.parts) {
+        const before = base.parts.find((p) => p.region === part.region);
+        if (!before || breaks?.between(now.entity, part.region, basePeriod, now.period)) continue;
+        const delta = part.share - before.share;
+        const movePp = Math.abs(delta) * 100;
+        if (movePp + 1e-9 < config.minShiftPp) continue;
+        let changes = changesByRegion.get(part.region);
+        if (!changes) {
+          changes = series.map((c) => yoyChange(part.region, c));
+          changesByRegion.set(part.region, changes);
+        }
+        const history = changes
+          .slice(0, i)
+          .filter((v): v is number => v !== undefined)
+          .slice(-config.window);
+        if (history.length < config.minHistory) continue;
+        const change = logRatio(part.share) - logRatio(before.share);
+        const { z } = robustZ(change, history, config.sigmaFloor);
+        if (Math.abs(z) < config.minZ || Math.sign(z) !== Math.sign(delta)) continue;
+        const company = entityLabel(now.entity);
+        const twoBack = sameQuarterYearBefore(basePeriod);
+        const olderShare = twoBack ? byPeriod.get(twoBack)?.parts.find((p) => p.region === part.region)?.share : undefined;
+        const context = olderShare !== undefined ? ` It was ${pct(olderShare)} in ${twoBack}.` : "";
+        drafts.push({
+          alertId: alertIdFor(SHARE_SHIFT, now.entity, part.region, now.period),
+          rule: SHARE_SHIFT,
+          kind: "anomaly",
+          severity: movePp >= config.criticalShiftPp || Math.abs(z) >= 2 * config.minZ ? "critical" : "warning",
+          entity: now.entity,
+          region: part.region,
+          regionName: part.name,
+          period: now.period,
+          baselinePeriod: basePeriod,
+          observed: part.share,
+          baseline: before.share,
+          score: round(z, 2),
+          threshold: config.minZ,
+          summary:
+            `${possessive(part.name)} share of ${company} revenue ${delta >= 0 ? "rose" : "fell"} to ${pct(part.share)} in ${now.period} ` +
+            `from ${pct(before.share)} in ${basePeriod} (${pp(delta)}: ${part.name} revenue ${times(part.amount, before.amount)}, ` +
+            `total ${times(now.total, base.total)}); robust z = ${z.toFixed(1)} over the previous ${history.length} year-on-year changes; ` +
+            `${basis}.${context}`,
+          basis,
+          evidence: [...now.evidence, ...base.evidence].sort(),
+        });
+      }
+    });
+  }
+  return drafts;
+}

@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { Alert } from "@entrepot/schemas";
+import { describe, expect, it } from "vitest";
+import { analyzeFiles, formatAnalysis } from "./analyze";
+
+const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
+
+describe("entrepot analyze (offline: normalize + detect, no infrastructure)", () => {
+  it("finds Singapore's share shift and its sustained climb in the sample, and rejects the malformed row", async () => {
+    const result = await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" });
+    expect(result).toMatchObject({ read: 61, clean: 60 });
+    expect(result.problems).toEqual([expect.objectContaining({ file: "nvda-revenue.csv", reason: "bad_number" })]);
+    // Singapore's jump is a share shift; its climb, and the matching declines of Taiwan and China
+    // and the rise of the US (6-9 pp each over two years), are sustained level shifts
+    expect(result.alerts.map((a) => a.alertId).sort()).toEqual([
+      "level_shift|NVDA|GROUP:CN+HK|FY2024-Q1",
+      "level_shift|NVDA|SG|FY2024-Q1",
+      "level_shift|NVDA|TW|FY2024-Q1",
+      "level_shift|NVDA|US|FY2024-Q1",
+      "share_shift_yoy|NVDA|SG|FY2025-Q3",
+    ]);
+    expect(result.alerts.find((a) => a.alertId === "level_shift|NVDA|SG|FY2024-Q1")?.summary).toMatch(
+      /^Singapore's share of NVDA revenue shifted up from a 9\.0% level \(FY2023-Q1\.\.FY2023-Q4\) to 18\.5% by FY2025-Q4 \(\+9\.5 pp: Singapore revenue x\d+\.\d, total x\d\.\d since FY2023-Q4\), one sustained change starting FY2024-Q1/,
+    );
+    for (const a of result.alerts) expect(Alert.parse(a)).toEqual(a);
+    const shift = result.alerts.find((a) => a.rule === "share_shift_yoy");
+    expect(shift?.summary).toMatch(
+      /^Singapore's share of NVDA revenue rose to 22\.0% in FY2025-Q3 from 13\.0% in FY2024-Q3 \(\+9\.0 pp: Singapore revenue x\d\.\d, total x\d\.\d\); robust z = \d\.\d over the previous 6 year-on-year changes; revenue by customer billing location\. It was 9\.0% in FY2023-Q3\.$/,
+    );
+    const text = formatAnalysis(result);
+    expect(text).toContain("shares of company=NVDA");
+    expect(text).toMatch(/FY2025-Q3 .* 22\.0% +0\.225$/m);
+  });
+
+  it("reads a JSON-lines dump of clean records and gives the same alerts", async () => {
+    const fromCsv = await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" });
+    const { normalizeRecord } = await import("@entrepot/normalize");
+    const { readFeed } = await import("@entrepot/ingestor");
+    const lines: string[] = [];
+    for await (const row of readFeed(SAMPLE)) {
+      if (row.kind !== "record") continue;
+      const r = normalizeRecord({
+        schemaVersion: 1,
+        feed: row.feed,
+        provenance: { source: "s", file: "s", line: row.line, ingestRun: "t", format: row.format },
+        fields: row.fields,
+      });
+      if (r.ok) lines.push(JSON.stringify(r.record.record));
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "analyze-")), "clean.jsonl");
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    const fromClean = await analyzeFiles({ files: [file], now: "2026-01-01T00:00:00.000Z" });
+    expect(fromClean.alerts).toEqual(fromCsv.alerts);
+  });
+});
