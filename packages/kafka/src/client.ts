@@ -1,5 +1,5 @@
 import type { Logger } from "@entrepot/runtime";
-import { type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import { type Admin, type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -39,14 +39,24 @@ export interface TopicDefinition {
   retentionMs?: number;
 }
 
-/** Creates missing topics (idempotent). Returns the names that were created. */
-export async function ensureTopics(kafka: Kafka, topics: readonly TopicDefinition[]): Promise<string[]> {
+/**
+ * Creates missing topics (idempotent) and returns once every partition of every requested topic
+ * has a leader, so producers can write at once. Returns the names that were created.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicDefinition[], timeoutMs = 60_000): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return [];
+    if (missing.length === 0) {
+      await waitForLeaders(
+        admin,
+        topics.map((t) => t.name),
+        timeoutMs,
+      );
+      return [];
+    }
     const configs: ITopicConfig[] = missing.map((t) => ({
       topic: t.name,
       numPartitions: t.partitions,
@@ -56,10 +66,41 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicDefinitio
         ...(t.retentionMs !== undefined ? [{ name: "retention.ms", value: String(t.retentionMs) }] : []),
       ],
     }));
-    await admin.createTopics({ topics: configs, waitForLeaders: true });
+    // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+    // answers until the new topic reaches its metadata cache (seen on a loaded machine); wait here.
+    await admin.createTopics({ topics: configs, waitForLeaders: false });
+    await waitForLeaders(
+      admin,
+      topics.map((t) => t.name),
+      timeoutMs,
+    );
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Errors a broker answers while a just-created topic propagates; anything else is real. */
+const PROPAGATING = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"]);
+
+async function waitForLeaders(admin: Admin, names: readonly string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let pending: string;
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+      const notReady = topics.find((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (!notReady) return;
+      pending = `${notReady.name} has a partition without a leader`;
+    } catch (err) {
+      // kafkajs may wrap the broker's answer after its own retries
+      const e = err as { type?: string; originalError?: { type?: string } };
+      const type = e.type ?? e.originalError?.type;
+      if (!type || !PROPAGATING.has(type)) throw err;
+      pending = type;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not ready after ${timeoutMs} ms: ${pending}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
