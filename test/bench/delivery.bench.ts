@@ -67,6 +67,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     concurrency: 64,
     perSubscriptionInFlight: 16,
     perSubscriptionPerSecond: 0,
+    // the bench measures delivery itself: no inhibition hold for warnings (default 5 s, see docs/delivery.md)
+    inhibitionHoldMs: 0,
   });
   const topic = topicName(prefix, "alerts");
   try {

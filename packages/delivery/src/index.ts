@@ -4,6 +4,13 @@ export { AlertLog, type AlertQuery, type StreamEntry } from "./alertLog";
 export { DeliveryAdmin, type FailedDelivery } from "./deliveryAdmin";
 export { DeliveryJobData, deliveryQueueName, jobIdFor } from "./deliveryJobs";
 export { DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, parseRetrySchedule, retryDelayMs } from "./retrySchedule";
-export { alertFingerprint, inhibitionScope, RoutingOutcome, RoutingState } from "./routingState";
+export {
+  alertFingerprint,
+  DEFAULT_STATE_RETENTION_MS,
+  inhibitionScope,
+  RoutingOutcome,
+  RoutingState,
+  type RoutingStateOptions,
+} from "./routingState";
 export { NewSilence, Silence, SilenceMatchers, SilenceStore, silenceMatches } from "./silenceStore";
-export { matches, type NewSubscription, type SubscriptionPatch, SubscriptionStore } from "./subscriptionStore";
+export { matches, type NewSubscription, type SubscriptionPatch, SubscriptionStore, signingSecrets } from "./subscriptionStore";

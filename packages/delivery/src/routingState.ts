@@ -48,21 +48,64 @@ return {w, opened}
 `;
 
 // Takes a per-subscription delivery slot: at most ARGV[3] in flight (stale holders, from a
-// crashed process, age out) and at most ARGV[5] new requests per second (0 = unlimited).
+// crashed process, age out) and at most ARGV[5] new requests in any window of ARGV[6] ms
+// (a sliding log of start times, so no burst of 2x at a window boundary; 0 = unlimited).
 // Returns 0 when taken, 1 when all slots are busy, 2 when the rate limit is reached.
 const ACQUIRE_SLOT = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
 if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 1 end
 if tonumber(ARGV[5]) > 0 then
-  local n = redis.call('INCR', KEYS[2])
-  if n == 1 then redis.call('PEXPIRE', KEYS[2], 2000) end
-  if n > tonumber(ARGV[5]) then return 2 end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[6]))
+  if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1] .. '/' .. ARGV[2])
+  redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[6]) * 2)
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return 0
 `;
+
+/** The rate window: one second plus a margin for the jitter between starting a request and its arrival. */
+const RATE_WINDOW_MS = 1_050;
+
+// Sets hash fields with a retention: KEYS[1] the hash, KEYS[2] its index (sorted set field ->
+// time written). Fields older than the retention are removed; both keys expire a retention after
+// the last write. ARGV: now, retentionMs, field1, value1, ...
+const HSET_RETAINED = `
+local now = tonumber(ARGV[1])
+local retention = tonumber(ARGV[2])
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - retention)
+for i = 1, #old do redis.call('HDEL', KEYS[1], old[i]) end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - retention)
+for i = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[2], now, ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], retention)
+redis.call('PEXPIRE', KEYS[2], retention)
+return #old
+`;
+
+// Adds members to a retained set (sorted set member -> time delivered), dropping members older
+// than the retention. ARGV: now, retentionMs, member...
+const ZADD_RETAINED = `
+local now = tonumber(ARGV[1])
+local retention = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - retention)
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], now, ARGV[i]) end
+redis.call('PEXPIRE', KEYS[1], retention)
+return 0
+`;
+
+export interface RoutingStateOptions {
+  /** how long delivery records, sent fingerprints and outcomes are kept (default 30 days) */
+  retentionMs?: number;
+  /** clock (tests) */
+  now?: () => number;
+}
+
+export const DEFAULT_STATE_RETENTION_MS = 30 * 24 * 3_600_000;
 
 /**
  * The notifier's routing memory in Redis: what was delivered (per subscription and event id),
@@ -72,30 +115,59 @@ return 0
  */
 export class RoutingState {
   private readonly p: string;
+  readonly retentionMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis,
     topicPrefix: string,
+    options: RoutingStateOptions = {},
   ) {
     this.p = `${topicPrefix}entrepot:notifier:`;
+    this.retentionMs = options.retentionMs ?? DEFAULT_STATE_RETENTION_MS;
+    this.now = options.now ?? Date.now;
   }
 
-  private pair(subscriptionId: string, eventId: string) {
-    return `${subscriptionId}/${eventId}`;
+  /** Redis keys of one subscription's retained records (delivered set, sent fingerprints, outcomes, with their indexes). */
+  retainedKeys(subscriptionId: string): string[] {
+    return [
+      `${this.p}delivered:${subscriptionId}`,
+      `${this.p}sent:${subscriptionId}`,
+      `${this.p}sent-at:${subscriptionId}`,
+      `${this.p}outcomes:${subscriptionId}`,
+      `${this.p}outcomes-at:${subscriptionId}`,
+    ];
   }
 
+  private async hsetRetained(key: string, indexKey: string, fields: [string, string][]): Promise<void> {
+    await this.redis.eval(HSET_RETAINED, 2, key, indexKey, String(this.now()), String(this.retentionMs), ...fields.flat());
+  }
+
+  /** Delivered within the retention: a delivery record older than that is forgotten. */
   async isDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
-    return (await this.redis.sismember(`${this.p}delivered`, this.pair(subscriptionId, eventId))) === 1;
+    const at = await this.redis.zscore(`${this.p}delivered:${subscriptionId}`, eventId);
+    return at !== null && Number(at) > this.now() - this.retentionMs;
   }
 
   /** Records a delivery: the event (and each alert in it) counts as sent to the subscription. */
   async markDelivered(subscriptionId: string, eventId: string, alerts: readonly Alert[], memberEventIds: readonly string[]): Promise<void> {
-    const multi = this.redis.multi();
-    multi.sadd(`${this.p}delivered`, this.pair(subscriptionId, eventId), ...memberEventIds.map((e) => this.pair(subscriptionId, e)));
-    for (const a of alerts) multi.hset(`${this.p}sent:${subscriptionId}`, a.alertId, alertFingerprint(a));
-    multi.del(`${this.p}failing:${subscriptionId}`);
-    await multi.exec();
-    const at = new Date().toISOString();
+    const events = [...new Set([eventId, ...memberEventIds])];
+    await this.redis.eval(
+      ZADD_RETAINED,
+      1,
+      `${this.p}delivered:${subscriptionId}`,
+      String(this.now()),
+      String(this.retentionMs),
+      ...events,
+    );
+    if (alerts.length > 0)
+      await this.hsetRetained(
+        `${this.p}sent:${subscriptionId}`,
+        `${this.p}sent-at:${subscriptionId}`,
+        alerts.map((a) => [a.alertId, alertFingerprint(a)]),
+      );
+    await this.redis.del(`${this.p}failing:${subscriptionId}`);
+    const at = new Date(this.now()).toISOString();
     await this.record({ outcome: "delivered", subscriptionId, eventId, alertIds: alerts.map((a) => a.alertId), at });
     for (const e of memberEventIds) {
       if (e !== eventId)
@@ -124,7 +196,9 @@ export class RoutingState {
   }
 
   async record(o: RoutingOutcome): Promise<void> {
-    await this.redis.hset(`${this.p}outcomes:${o.subscriptionId}`, o.eventId, JSON.stringify(RoutingOutcome.parse(o)));
+    await this.hsetRetained(`${this.p}outcomes:${o.subscriptionId}`, `${this.p}outcomes-at:${o.subscriptionId}`, [
+      [o.eventId, JSON.stringify(RoutingOutcome.parse(o))],
+    ]);
   }
 
   async outcome(subscriptionId: string, eventId: string): Promise<RoutingOutcome | undefined> {
@@ -173,17 +247,18 @@ export class RoutingState {
     perSecond: number,
     staleAfterMs: number,
   ): Promise<0 | 1 | 2> {
-    const now = Date.now();
+    const now = this.now();
     return (await this.redis.eval(
       ACQUIRE_SLOT,
       2,
       `${this.p}slots:${subscriptionId}`,
-      `${this.p}rate:${subscriptionId}:${Math.floor(now / 1000)}`,
+      `${this.p}rate:${subscriptionId}`,
       String(now),
       holder,
       String(maxInFlight),
       String(now - staleAfterMs),
       String(perSecond),
+      String(RATE_WINDOW_MS),
     )) as 0 | 1 | 2;
   }
 

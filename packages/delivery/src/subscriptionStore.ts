@@ -5,14 +5,14 @@ import type { Redis } from "ioredis";
 
 export type NewSubscription = Omit<
   Subscription,
-  "id" | "createdAt" | "updatedAt" | "secret" | "enabled" | "filters" | "channel" | "disabledReason"
+  "id" | "createdAt" | "updatedAt" | "secret" | "previousSecrets" | "enabled" | "filters" | "channel" | "disabledReason"
 > & {
   secret?: string;
   channel?: Subscription["channel"];
   filters?: Partial<Subscription["filters"]>;
 };
 
-export type SubscriptionPatch = Partial<Pick<Subscription, "url" | "secret" | "channel" | "enabled">> & {
+export type SubscriptionPatch = Partial<Pick<Subscription, "url" | "secret" | "previousSecrets" | "channel" | "enabled">> & {
   filters?: Partial<Subscription["filters"]>;
 };
 
@@ -30,15 +30,25 @@ export class SubscriptionStore {
   ) {}
 
   private serialize(sub: Subscription): string {
-    return JSON.stringify(this.secretBox ? { ...sub, secret: this.secretBox.seal(sub.secret) } : sub);
+    const box = this.secretBox;
+    if (!box) return JSON.stringify(sub);
+    return JSON.stringify({
+      ...sub,
+      secret: box.seal(sub.secret),
+      previousSecrets: sub.previousSecrets.map((p) => ({ ...p, secret: box.seal(p.secret) })),
+    });
+  }
+
+  private open(secret: unknown): unknown {
+    if (typeof secret !== "string" || !SecretBox.isSealed(secret)) return secret;
+    if (!this.secretBox) throw new Error("subscription secrets are stored encrypted: set ENTREPOT_SECRET_KEY");
+    return this.secretBox.open(secret);
   }
 
   private deserialize(text: string): Subscription {
-    const stored = JSON.parse(text) as { secret?: unknown };
-    if (typeof stored.secret === "string" && SecretBox.isSealed(stored.secret)) {
-      if (!this.secretBox) throw new Error("subscription secrets are stored encrypted: set ENTREPOT_SECRET_KEY");
-      stored.secret = this.secretBox.open(stored.secret);
-    }
+    const stored = JSON.parse(text) as { secret?: unknown; previousSecrets?: { secret?: unknown }[] };
+    stored.secret = this.open(stored.secret);
+    for (const p of stored.previousSecrets ?? []) p.secret = this.open(p.secret);
     return Subscription.parse(stored);
   }
 
@@ -95,9 +105,39 @@ export class SubscriptionStore {
     await this.redis.hset(this.key(), id, this.serialize(next));
   }
 
+  /**
+   * Replaces the signing secret; the old one keeps signing (next to the new one) for `graceMs`,
+   * so receivers can switch at their pace. Expired previous secrets are dropped. Returns the new
+   * secret (shown once) or undefined for an unknown id.
+   */
+  async rotateSecret(
+    id: string,
+    options: { graceMs?: number; secret?: string; now?: number } = {},
+  ): Promise<{ subscription: Subscription; secret: string; previousExpiresAt: string } | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const now = options.now ?? Date.now();
+    const previousExpiresAt = new Date(now + (options.graceMs ?? 24 * 3_600_000)).toISOString();
+    const secret = options.secret ?? generateSecret();
+    const kept = current.previousSecrets.filter((p) => Date.parse(p.expiresAt) > now);
+    const next = Subscription.parse({
+      ...current,
+      secret,
+      previousSecrets: [{ secret: current.secret, expiresAt: previousExpiresAt }, ...kept],
+      updatedAt: new Date(now).toISOString(),
+    });
+    await this.redis.hset(this.key(), id, this.serialize(next));
+    return { subscription: next, secret, previousExpiresAt };
+  }
+
   async remove(id: string): Promise<boolean> {
     return (await this.redis.hdel(this.key(), id)) > 0;
   }
+}
+
+/** The secrets a delivery is signed with: the current one, then every previous one not yet expired. */
+export function signingSecrets(sub: Pick<Subscription, "secret" | "previousSecrets">, now = Date.now()): string[] {
+  return [sub.secret, ...sub.previousSecrets.filter((p) => Date.parse(p.expiresAt) > now).map((p) => p.secret)];
 }
 
 /** Does the alert pass the subscription's filters? Empty filter lists match everything. */

@@ -12,6 +12,10 @@ export const Subscription = z.object({
   url: z.url({ protocol: /^https?$/ }),
   /** Standard Webhooks secret, `whsec_` + base64 */
   secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, "expected whsec_<base64>"),
+  /** secrets replaced by a rotation, still used to sign until their expiry */
+  previousSecrets: z
+    .array(z.object({ secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, "expected whsec_<base64>"), expiresAt: z.string() }))
+    .default([]),
   filters: z
     .object({
       companies: z.array(z.string()).default([]),

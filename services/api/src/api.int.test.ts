@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
+import { AlertLog, SilenceStore, SubscriptionStore, signingSecrets } from "@entrepot/delivery";
 import { createLogger } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
@@ -64,6 +64,39 @@ describe("API on real Redis", () => {
     const wrong = await app.inject({ method: "GET", url: "/v1/subscriptions", headers: { authorization: "Bearer nope" } });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.headers["www-authenticate"]).toContain("Bearer");
+  });
+
+  it("rotates a secret: the new one is shown once, both sign until the old one expires, neither is listed", async () => {
+    const created = (
+      await app.inject({ method: "POST", url: "/v1/subscriptions", headers: auth, payload: { url: "https://hooks.example.com/r" } })
+    ).json() as { id: string; secret: string };
+    const res = await app.inject({
+      method: "POST",
+      url: `/v1/subscriptions/${created.id}/rotate-secret`,
+      headers: auth,
+      payload: { graceSeconds: 3600 },
+    });
+    expect(res.statusCode).toBe(200);
+    const rotated = res.json() as { id: string; secret: string; previousSecretExpiresAt: string };
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(created.secret);
+    const stored = await new SubscriptionStore(redis, prefix, secretBox).get(created.id);
+    expect(signingSecrets(stored ?? { secret: "", previousSecrets: [] })).toEqual([rotated.secret, created.secret]);
+    const raw = (await redis.hget(`${prefix}entrepot:subscriptions`, created.id)) ?? "";
+    expect(raw).not.toContain(created.secret);
+    expect(raw).not.toContain(rotated.secret);
+    const got = await app.inject({ method: "GET", url: `/v1/subscriptions/${created.id}`, headers: auth });
+    expect(got.json()).toMatchObject({ previousSecretsExpireAt: [rotated.previousSecretExpiresAt] });
+    expect(JSON.stringify(got.json())).not.toContain("whsec_");
+    const bad = await app.inject({
+      method: "POST",
+      url: `/v1/subscriptions/${created.id}/rotate-secret`,
+      headers: auth,
+      payload: { graceSeconds: -1 },
+    });
+    expect(bad.statusCode).toBe(400);
+    const missing = await app.inject({ method: "POST", url: "/v1/subscriptions/sub_nope/rotate-secret", headers: auth, payload: {} });
+    expect(missing.statusCode).toBe(404);
   });
 
   it("creates a subscription with a generated secret shown once and stored encrypted", async () => {

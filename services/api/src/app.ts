@@ -6,7 +6,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Redis } from "ioredis";
 import { ZodError, type z } from "zod";
 import { apiKeyMatches } from "./apiKeys";
-import { AlertsQuery, CreateSilenceRequest, CreateSubscriptionRequest, defined, UpdateSubscriptionRequest } from "./requests";
+import {
+  AlertsQuery,
+  CreateSilenceRequest,
+  CreateSubscriptionRequest,
+  defined,
+  RotateSecretRequest,
+  UpdateSubscriptionRequest,
+} from "./requests";
 
 export interface ApiOptions {
   redis: Redis;
@@ -20,10 +27,10 @@ export interface ApiOptions {
   streamHeartbeatMs?: number;
 }
 
-/** A subscription as listed: everything but the secret. */
-function publicView(sub: Subscription): Omit<Subscription, "secret"> {
-  const { secret: _secret, ...rest } = sub;
-  return rest;
+/** A subscription as listed: everything but the secrets (previous ones show only their expiry). */
+function publicView(sub: Subscription) {
+  const { secret: _secret, previousSecrets, ...rest } = sub;
+  return { ...rest, previousSecretsExpireAt: previousSecrets.map((p) => p.expiresAt) };
 }
 
 function badRequest(reply: FastifyReply, err: ZodError) {
@@ -89,6 +96,13 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     const { filters, ...rest } = body;
     const updated = await subs.update(req.params.id, { ...defined(rest), ...(filters ? { filters: defined(filters) } : {}) });
     return updated ? publicView(updated) : reply.code(404).send({ error: "not_found", id: req.params.id });
+  });
+  app.post<{ Params: { id: string } }>("/v1/subscriptions/:id/rotate-secret", async (req, reply) => {
+    const body = parse(RotateSecretRequest, req.body);
+    const rotated = await subs.rotateSecret(req.params.id, { graceMs: body.graceSeconds * 1000 });
+    if (!rotated) return reply.code(404).send({ error: "not_found", id: req.params.id });
+    // the only response that carries the new secret
+    return { id: rotated.subscription.id, secret: rotated.secret, previousSecretExpiresAt: rotated.previousExpiresAt };
   });
   app.delete<{ Params: { id: string } }>("/v1/subscriptions/:id", async (req, reply) => {
     return (await subs.remove(req.params.id)) ? reply.code(204).send() : reply.code(404).send({ error: "not_found", id: req.params.id });

@@ -33,6 +33,18 @@ export const UpdateSubscriptionRequest = z
   })
   .strict();
 
+/** POST /v1/subscriptions/:id/rotate-secret: how long the old secret keeps signing (default 24 h, 0 = revoke now) */
+export const RotateSecretRequest = z
+  .object({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(86_400),
+  })
+  .strict();
+
 /** POST /v1/silences */
 export const CreateSilenceRequest = NewSilence;
 

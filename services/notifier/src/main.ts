@@ -41,6 +41,10 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_GROUP_WINDOW_MS: intFromEnv(0, 86_400_000).default(0),
   ENTREPOT_DISABLE_AFTER_FAILING_MS: intFromEnv(60_000, 365 * 86_400_000).default(5 * 86_400_000),
   ENTREPOT_DELIVERY_LOCK_MS: intFromEnv(1000, 600_000).default(30_000),
+  /** how long delivery records and routing outcomes are kept in Redis (default 30 days; longer than the retry schedule) */
+  ENTREPOT_STATE_RETENTION_MS: intFromEnv(60_000, 3650 * 86_400_000).default(30 * 86_400_000),
+  /** without a grouping window, non-critical alerts wait this long for a critical that would inhibit them */
+  ENTREPOT_INHIBITION_HOLD_MS: intFromEnv(0, 3_600_000).default(5_000),
   /** key that encrypts subscription secrets at rest (shared with the API); unset = secrets stored as given */
   ENTREPOT_SECRET_KEY: z.string().min(32, "ENTREPOT_SECRET_KEY must be at least 32 characters").optional(),
 });
@@ -73,6 +77,8 @@ await runWorker({
       groupWindowMs: config.ENTREPOT_GROUP_WINDOW_MS,
       disableAfterFailingMs: config.ENTREPOT_DISABLE_AFTER_FAILING_MS,
       lockDurationMs: config.ENTREPOT_DELIVERY_LOCK_MS,
+      stateRetentionMs: config.ENTREPOT_STATE_RETENTION_MS,
+      inhibitionHoldMs: config.ENTREPOT_INHIBITION_HOLD_MS,
       ...(config.ENTREPOT_SECRET_KEY ? { secretBox: new SecretBox(config.ENTREPOT_SECRET_KEY) } : {}),
       onCrash: crash,
     });

@@ -1,5 +1,5 @@
 import { AlertLog, DeliveryAdmin, deliveryQueueName, RoutingState, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
-import { consumerLag, createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
+import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
 import { type Receiver, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
@@ -23,6 +23,8 @@ interface Harness {
   state: RoutingState;
   queue: Queue;
   publish(alerts: Alert[]): Promise<void>;
+  /** re-publishes every message on alerts.v1, as a replay would */
+  replayTopic(): Promise<number>;
   /** alerts consumed and no delivery job left waiting, active or delayed */
   settled(): Promise<void>;
   restart(overrides?: Partial<NotifierOptions>): Promise<void>;
@@ -51,6 +53,7 @@ async function harness(overrides: Partial<NotifierOptions> = {}): Promise<Harnes
     retryScheduleMs: [0, 100, 200, 300],
     outboundPolicy: parseOutboundPolicy("127.0.0.1/32"),
     timeoutMs: 5_000,
+    inhibitionHoldMs: 0,
     ...overrides,
   };
   let handle = await startNotifier(base);
@@ -63,6 +66,13 @@ async function harness(overrides: Partial<NotifierOptions> = {}): Promise<Harnes
     state: new RoutingState(redis, prefix),
     queue,
     publish: (alerts) => producer.send(alerts.map((a) => ({ topic: topicName(prefix, "alerts"), key: a.alertId, value: a }))),
+    replayTopic: async () => {
+      const all = await readTopicToEnd(kafka, topicName(prefix, "alerts"));
+      await producer.send(
+        all.map((m) => ({ topic: topicName(prefix, "alerts"), key: m.key ?? "", value: JSON.parse(m.value ?? "null") as unknown })),
+      );
+      return all.length;
+    },
     settled: async () => {
       await waitFor(
         async () => {
@@ -347,5 +357,87 @@ describe("notifier delivery on real Kafka, Redis and HTTP receivers", () => {
     expect((await h.state.outcome(metadata.id, eventIdFor(alert)))?.reason).toContain("169.254.169.254");
     await h.settled();
     expect(rx.requests).toHaveLength(0);
+  });
+
+  it("signs with the old and the new secret during a rotation, and only the new one after the old expires", async () => {
+    const secretBox = new SecretBox("r".repeat(40));
+    const h = await harness({ secretBox });
+    const rx = await receiver();
+    const subs = new SubscriptionStore(h.redis, h.prefix, secretBox);
+    const sub = await subs.add({ url: rx.url });
+    const rotated = await subs.rotateSecret(sub.id, { graceMs: 24 * 3_600_000 });
+    expect(rotated?.secret).not.toBe(sub.secret);
+    const first = makeAlert();
+    await h.publish([first]);
+    await waitFor(() => rx.requests.length === 1, { description: "webhook during rotation" });
+    const body0 = rx.requests[0]?.body ?? "";
+    expect(String(rx.requests[0]?.headers["webhook-signature"]).split(" ")).toHaveLength(2);
+    expect(() => new Webhook(sub.secret).verify(body0, headersOf(rx, 0))).not.toThrow();
+    expect(() => new Webhook(rotated?.secret ?? "").verify(body0, headersOf(rx, 0))).not.toThrow();
+    // the grace period is over (set in the past rather than waited for)
+    const current = await subs.get(sub.id);
+    await subs.update(sub.id, {
+      previousSecrets: (current?.previousSecrets ?? []).map((p) => ({ ...p, expiresAt: new Date(Date.now() - 1000).toISOString() })),
+    });
+    await h.publish([makeAlert({ region: "TW" })]);
+    await waitFor(() => rx.requests.length === 2, { description: "webhook after expiry" });
+    const body1 = rx.requests[1]?.body ?? "";
+    expect(() => new Webhook(rotated?.secret ?? "").verify(body1, headersOf(rx, 1))).not.toThrow();
+    expect(() => new Webhook(sub.secret).verify(body1, headersOf(rx, 1))).toThrow();
+  });
+
+  it("inhibits a warning that arrives before its critical, without a grouping window", async () => {
+    const h = await harness({ inhibitionHoldMs: 8_000 });
+    const rx = await receiver();
+    const sub = await h.subs.add({ url: rx.url });
+    const warning = makeAlert({ severity: "warning", rule: "billing_divergence", region: "CN" });
+    const critical = makeAlert({ severity: "critical", region: "SG" });
+    await h.publish([warning]);
+    await waitFor(async () => (await h.state.outcome(sub.id, eventIdFor(warning)))?.outcome === "queued", {
+      description: "warning routed",
+    });
+    // the warning's job is held (scheduled, not measured), the critical comes after it, on its own key
+    const [held] = await h.queue.getJobs(["delayed"]);
+    expect(held?.delay).toBeGreaterThanOrEqual(8_000);
+    await h.publish([critical]);
+    await h.settled();
+    expect(webhookIds(rx)).toEqual([eventIdFor(critical)]);
+    expect(await h.state.outcome(sub.id, eventIdFor(warning))).toMatchObject({ outcome: "inhibited", reason: critical.alertId });
+  });
+
+  it("never sends one subscriber more than its rate in any one-second window", async () => {
+    const limit = 4;
+    const h = await harness({ perSubscriptionPerSecond: limit, perSubscriptionInFlight: 10 });
+    const rx = await receiver();
+    await h.subs.add({ url: rx.url });
+    const n = 14;
+    await h.publish(Array.from({ length: n }, (_, i) => makeAlert({ period: `FY2025-Q${i}` })));
+    await waitFor(() => rx.requests.length === n, { timeoutMs: 30_000, description: "all alerts delivered" });
+    const times = rx.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+    const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
+    expect(worst).toBeLessThanOrEqual(limit);
+  });
+
+  it("a full replay of alerts.v1 (re-published, and re-read by a new group) sends no new webhook", async () => {
+    const h = await harness();
+    const rx = await receiver();
+    const sub = await h.subs.add({ url: rx.url });
+    await h.silences.add({ matchers: { company: "AMD" }, expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const critical = makeAlert({ severity: "critical", region: "SG" });
+    const r1 = makeAlert({ region: "TW", period: "FY2025-Q2" });
+    const r2 = { ...r1, revision: 2, status: "updated" as const, observed: 0.3, summary: "changed" };
+    const alerts = [critical, makeAlert({ region: "CN" }), makeAlert({ entity: { company: "AMD" } }), r1, r2];
+    for (const a of alerts) await h.publish([a]);
+    await h.settled();
+    const before = webhookIds(rx);
+    const outcomesOf = async () => (await h.state.outcomes(sub.id)).map((o) => `${o.eventId} ${o.outcome} ${o.at}`).sort();
+    const outcomesBefore = await outcomesOf();
+    expect(await h.replayTopic()).toBe(alerts.length);
+    await h.settled();
+    await h.restart({ groupId: `${h.prefix}replay` });
+    await h.settled();
+    expect(webhookIds(rx)).toEqual(before);
+    // no decision was reconsidered: every outcome record is untouched
+    expect(await outcomesOf()).toEqual(outcomesBefore);
   });
 });

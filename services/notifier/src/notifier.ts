@@ -1,6 +1,7 @@
 import {
   AlertLog,
   DEFAULT_RETRY_SCHEDULE_MS,
+  DEFAULT_STATE_RETENTION_MS,
   DeliveryJobData,
   deliveryQueueName,
   jobIdFor,
@@ -49,6 +50,11 @@ export interface NotifierOptions {
   disableAfterFailingMs?: number;
   /** BullMQ lock: a job whose worker died is retried after about this long (default 30 s) */
   lockDurationMs?: number;
+  /** how long delivery records, sent fingerprints and outcomes are kept in Redis (default 30 days; must exceed the retry schedule) */
+  stateRetentionMs?: number;
+  /** without a grouping window, non-critical alerts wait this long before sending, so a critical for the same entity
+   * and period that arrives a little later (from another partition) still inhibits them (default 5 s; 0 = no hold) */
+  inhibitionHoldMs?: number;
   /** decrypts subscription secrets stored encrypted (ENTREPOT_SECRET_KEY) */
   secretBox?: SecretBox;
   onCrash?: (err: Error) => void;
@@ -82,7 +88,12 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
 
   const store = new SubscriptionStore(redis, topicPrefix, options.secretBox);
   const silences = new SilenceStore(redis, topicPrefix);
-  const state = new RoutingState(redis, topicPrefix);
+  const retentionMs = options.stateRetentionMs ?? DEFAULT_STATE_RETENTION_MS;
+  const scheduleTotal = schedule.reduce((a, b) => a + b, 0);
+  // a delivery record must outlive every retry of its job (each delay jittered up to +20 %)
+  if (retentionMs <= scheduleTotal * 1.2) throw new Error("state retention must be longer than the retry schedule");
+  const inhibitionHoldMs = options.inhibitionHoldMs ?? 5_000;
+  const state = new RoutingState(redis, topicPrefix, { retentionMs });
   const alertLog = new AlertLog(redis, topicPrefix);
   const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind");
   const failedAttempts = metrics.counter("entrepot_notifier_failed_attempts_total", "failed delivery attempts");
@@ -173,7 +184,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       const now = Date.now();
       const deferrals = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
       const busyWait = Math.min(timeoutMs, 100 * 2 ** Math.min(deferrals, 8)) * (0.5 + Math.random());
-      const wait = slot === 1 ? busyWait : 1000 - (now % 1000) + Math.random() * 100;
+      const wait = slot === 1 ? busyWait : 100 + Math.random() * 200;
       await job.moveToDelayed(now + Math.round(wait), token);
       throw new DelayedError();
     }
@@ -315,7 +326,9 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
     }
     if (!previous) outcomes.push({ ...base, outcome: "queued" });
     const data: DeliveryJobData = { kind: "alert", alertId: alert.alertId, revision: alert.revision, subscriptionId, eventId, alert };
-    return [{ name: "deliver", data, opts: { jobId: jobIdFor(data), delay: schedule[0] ?? 0 } }];
+    // a lesser alert waits out the inhibition hold: the worker checks inhibition again when it sends
+    const hold = alert.severity === "critical" ? 0 : inhibitionHoldMs;
+    return [{ name: "deliver", data, opts: { jobId: jobIdFor(data), delay: Math.max(schedule[0] ?? 0, hold) } }];
   };
 
   await runner.start();

@@ -1,4 +1,4 @@
-import { alertFingerprint, inhibitionScope, matches, type Silence, silenceMatches } from "@entrepot/delivery";
+import { alertFingerprint, inhibitionScope, matches, type Silence, signingSecrets, silenceMatches } from "@entrepot/delivery";
 import type { Subscription } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { makeAlert } from "./testAlerts";
@@ -9,6 +9,7 @@ const sub = (filters: Partial<Subscription["filters"]>): Subscription => ({
   channel: "webhook",
   url: "https://hooks.example.com/",
   secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  previousSecrets: [],
   filters: { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info", ...filters },
   enabled: true,
   createdAt: "2026-01-01T00:00:00Z",
@@ -56,5 +57,20 @@ describe("routing rules", () => {
     expect(one.text).toContain("22.0%");
     expect((JSON.parse(slackBody([a, makeAlert({ region: "TW" })])) as { text: string }).text).toMatch(/^2 alerts/);
     expect(JSON.parse(digestBody([a], "t"))).toMatchObject({ type: "alert.digest", data: { count: 1 } });
+  });
+});
+
+describe("signing secrets during rotation", () => {
+  it("signs with the current secret and every previous one until its expiry", () => {
+    const s = {
+      ...sub({}),
+      secret: "whsec_bmV3bmV3bmV3bmV3bmV3bmV3",
+      previousSecrets: [
+        { secret: "whsec_b2xkb2xkb2xkb2xkb2xkb2xk", expiresAt: "2026-01-02T00:00:00Z" },
+        { secret: "whsec_b2xkZXJvbGRlcm9sZGVyb2xk", expiresAt: "2026-01-01T00:00:00Z" },
+      ],
+    };
+    expect(signingSecrets(s, Date.parse("2026-01-01T12:00:00Z"))).toEqual([s.secret, "whsec_b2xkb2xkb2xkb2xkb2xkb2xk"]);
+    expect(signingSecrets(s, Date.parse("2026-01-02T00:00:00Z"))).toEqual([s.secret]);
   });
 });

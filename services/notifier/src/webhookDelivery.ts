@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { parseRetryAfter } from "@entrepot/delivery";
+import { parseRetryAfter, signingSecrets } from "@entrepot/delivery";
 import type { Alert, Subscription } from "@entrepot/schemas";
 import { guardedPost, type OutboundPolicy, type PostResult, signedHeaders } from "@entrepot/webhooks";
 
@@ -78,7 +78,7 @@ export async function sendToSubscription(
     body = slackBody(alerts);
   } else {
     body = alerts.length === 1 ? webhookBody(first) : digestBody(alerts, new Date().toISOString());
-    headers = { ...headers, ...signedHeaders([sub.secret], eventId, body) };
+    headers = { ...headers, ...signedHeaders(signingSecrets(sub), eventId, body) };
   }
   let res: PostResult;
   try {
