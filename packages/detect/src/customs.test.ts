@@ -1,37 +1,8 @@
-import { CustomsClean } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { customsCompositions, DEFAULT_MIRROR_GAP, detectMirrorGaps } from "./customs";
+import { customsRecord } from "./testData";
 
-const NAMES: Record<string, string> = { TW: "Taiwan", SG: "Singapore", CN: "China", US: "United States", "GROUP:WORLD": "World" };
-
-function rec(
-  reporter: string,
-  partner: string,
-  flow: "export" | "import",
-  hsCode: string,
-  period: string,
-  valueUsd: number,
-  extra: Partial<CustomsClean> = {},
-): CustomsClean {
-  return CustomsClean.parse({
-    schemaVersion: 1,
-    classification: "HS",
-    reporter,
-    reporterName: NAMES[reporter],
-    partner,
-    partnerName: NAMES[partner],
-    flow,
-    hsCode,
-    hs6: hsCode.slice(0, 6),
-    period,
-    frequency: "M",
-    valueUsd,
-    flags: [],
-    asOf: "2024-09-01",
-    provenance: { source: "test", file: "t.csv", line: 1, ingestRun: "r", format: "customs-csv" },
-    ...extra,
-  });
-}
+const rec = customsRecord;
 
 describe("customs compositions", () => {
   it("a reporter's exports of a commodity group by partner: shares, latest revision, no World double count", () => {

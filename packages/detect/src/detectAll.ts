@@ -1,9 +1,16 @@
-import type { Composition } from "@entrepot/schemas";
+import type { Composition, CustomsClean, RevenueClean } from "@entrepot/schemas";
 import type { AlertDraft } from "./alertDraft";
+import { revenueCompositions } from "./compositions";
+import { corroborate } from "./corroboration";
+import { detectMirrorGaps } from "./customs";
 import { findDefinitionChanges } from "./definitionChange";
+import { detectBillingShippingDivergence } from "./divergence";
 import { detectLevelShifts } from "./levelShift";
+import { detectReexportSurges } from "./reexportSurge";
 import { DEFAULT_RULES, type RulesConfig } from "./rulesConfig";
 import { detectShareShifts } from "./shareShift";
+
+const byId = (a: AlertDraft, b: AlertDraft) => a.alertId.localeCompare(b.alertId);
 
 /**
  * Every revenue-share rule over an entity's compositions. Definition changes run first: the
@@ -15,5 +22,39 @@ export function detectAll(compositions: readonly Composition[], rules: RulesConf
     ...detectShareShifts(compositions, rules.shareShift, rules.basis, breaks),
     ...detectLevelShifts(compositions, rules.levelShift, rules.basis, breaks),
     ...definitionChanges,
-  ].sort((a, b) => a.alertId.localeCompare(b.alertId));
+  ].sort(byId);
+}
+
+/**
+ * The customs-only rules (mirror gap, re-export surge) over customs facts. Mirror-gap alerts
+ * depend only on the facts of their HS6 code, re-export surges only on their reporter's facts,
+ * so evaluating a subset of scopes gives exactly the alerts of those scopes.
+ */
+export function detectCustoms(records: readonly CustomsClean[], rules: RulesConfig = DEFAULT_RULES): AlertDraft[] {
+  return [...detectMirrorGaps(records, rules.mirrorGap), ...detectReexportSurges(records, rules.reexportSurge)].sort(byId);
+}
+
+/**
+ * A company's alerts across both feeds: the revenue-share rules on its revenue facts, then, when
+ * it is on the watch list, billing-vs-shipping divergence and the corroboration of its upward hub
+ * share alerts with the hub's customs (`customs` = the facts of its hubs, or more).
+ */
+export function detectCompany(
+  revenue: readonly RevenueClean[],
+  customs: readonly CustomsClean[],
+  rules: RulesConfig = DEFAULT_RULES,
+): { compositions: Composition[]; drafts: AlertDraft[] } {
+  const compositions = revenueCompositions(revenue, rules.compositions);
+  const drafts = detectAll(compositions, rules);
+  const companies = new Set(compositions.map((c) => c.entity.company));
+  const watch = rules.watchList.filter((w) => companies.has(w.company));
+  if (watch.length === 0 || customs.length === 0) return { compositions, drafts };
+  return {
+    compositions,
+    drafts: [
+      ...drafts,
+      ...detectBillingShippingDivergence(revenue, customs, watch, rules.divergence),
+      ...corroborate(drafts, revenue, customs, watch, rules.corroboration),
+    ].sort(byId),
+  };
 }

@@ -1,28 +1,10 @@
 import type { Alert } from "@entrepot/schemas";
 import { Alert as AlertSchema } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
-import type { AlertDraft } from "./alertDraft";
 import { applyAlertChanges, reconcileAlerts } from "./lifecycle";
+import { alertDraft } from "./testData";
 
-const draft = (over: Partial<AlertDraft> = {}): AlertDraft => ({
-  alertId: "share_shift_yoy|NVDA|SG|FY2025-Q3",
-  rule: "share_shift_yoy",
-  kind: "anomaly",
-  severity: "warning",
-  entity: { company: "NVDA" },
-  region: "SG",
-  regionName: "Singapore",
-  period: "FY2025-Q3",
-  baselinePeriod: "FY2024-Q3",
-  observed: 0.22,
-  baseline: 0.13,
-  score: 4,
-  threshold: 3,
-  summary: "Singapore's share rose to 22.0%",
-  basis: "revenue by customer billing location",
-  evidence: ["NVDA|FY2025-Q3|SG"],
-  ...over,
-});
+const draft = alertDraft;
 
 const state = (alerts: Alert[]) => new Map(alerts.map((a) => [a.alertId, a]));
 

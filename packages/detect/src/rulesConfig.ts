@@ -1,18 +1,70 @@
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { DEFAULT_CORROBORATION } from "./corroboration";
 import { DEFAULT_MIRROR_GAP } from "./customs";
 import { DEFAULT_DEFINITION_CHANGE } from "./definitionChange";
+import { DEFAULT_DIVERGENCE } from "./divergence";
 import { DEFAULT_LEVEL_SHIFT } from "./levelShift";
 import { DEFAULT_REEXPORT_SURGE } from "./reexportSurge";
+import { getRulePack, RULE_PACKS, rulePackInEffect } from "./rulePacks";
 import { DEFAULT_SHARE_SHIFT } from "./shareShift";
 
 const pp = z.number().positive("expected a positive number of percentage points").max(100);
 const periods = z.number().int().min(1).max(1000);
+const hsCodes = z.array(z.string().regex(/^\d{2,12}$/, "expected HS code digits")).min(1);
+const countries = z.array(z.string().regex(/^[A-Z]{2}$/, "expected ISO 3166 alpha-2 codes")).min(1);
+const RULE_PACK_REF = /^[a-z0-9-]+@\d{4}\.\d+$/;
 
-/** Rules and thresholds, as written in a rules file (YAML or JSON); every field has a default. */
-export const RulesConfig = z
+/**
+ * A selected rule pack (`rulePack: name@version`) supplies the watched goods and destinations of
+ * concern of the re-export surge and corroboration rules, unless the file sets them itself.
+ */
+function applyRulePack(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return input;
+  const raw = input as Record<string, unknown>;
+  const ref = raw.rulePack;
+  if (typeof ref !== "string" || !RULE_PACKS.has(ref)) return input;
+  const pack = rulePackInEffect(getRulePack(ref));
+  const section = (name: string) => {
+    const v = raw[name];
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  };
+  const surge = section("reexportSurge");
+  const corroboration = section("corroboration");
+  return {
+    ...raw,
+    reexportSurge: {
+      ...surge,
+      hsPrefixes: surge.hsPrefixes ?? pack.hsPrefixes,
+      destinations: surge.destinations ?? pack.destinations,
+      group: surge.group ?? `goods of rule pack ${ref}`,
+    },
+    corroboration: { ...corroboration, destinations: corroboration.destinations ?? pack.destinations },
+  };
+}
+
+const RulesObject = z
   .object({
     version: z.literal(1).default(1),
+    /** a versioned rule pack, `name@version` (packages/detect/src/rulePacks) */
+    rulePack: z
+      .string()
+      .regex(RULE_PACK_REF, "expected name@version, e.g. export-controlled-accelerators@2025.1")
+      .refine((ref) => RULE_PACKS.has(ref), { message: `unknown rule pack; known: ${[...RULE_PACKS.keys()].join(", ")}` })
+      .optional(),
+    /** companies whose billing is compared with shipping: products, origins, hubs */
+    watchList: z
+      .array(
+        z
+          .object({
+            company: z.string().min(1),
+            hubs: countries.default(["SG"]),
+            hsCodes,
+            origins: countries,
+          })
+          .strict(),
+      )
+      .default([]),
     /** basis of the figures, stated in every alert */
     basis: z.string().min(1).default("revenue by customer billing location"),
     compositions: z
@@ -66,15 +118,9 @@ export const RulesConfig = z
     reexportSurge: z
       .object({
         enabled: z.boolean().default(DEFAULT_REEXPORT_SURGE.enabled),
-        hsPrefixes: z
-          .array(z.string().regex(/^\d{2,12}$/, "expected HS code digits"))
-          .min(1)
-          .default(DEFAULT_REEXPORT_SURGE.hsPrefixes),
+        hsPrefixes: hsCodes.default(DEFAULT_REEXPORT_SURGE.hsPrefixes),
         group: z.string().min(1).default(DEFAULT_REEXPORT_SURGE.group),
-        destinations: z
-          .array(z.string().regex(/^[A-Z]{2}$/, "expected ISO 3166 alpha-2 codes"))
-          .min(1)
-          .default(DEFAULT_REEXPORT_SURGE.destinations),
+        destinations: countries.default(DEFAULT_REEXPORT_SURGE.destinations),
         window: periods.default(DEFAULT_REEXPORT_SURGE.window),
         minHistory: periods.default(DEFAULT_REEXPORT_SURGE.minHistory),
         minRise: z.number().positive().default(DEFAULT_REEXPORT_SURGE.minRise),
@@ -84,9 +130,33 @@ export const RulesConfig = z
       })
       .strict()
       .default(DEFAULT_REEXPORT_SURGE),
+    divergence: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_DIVERGENCE.enabled),
+        minGapPp: pp.default(DEFAULT_DIVERGENCE.minGapPp),
+        criticalGapPp: pp.default(DEFAULT_DIVERGENCE.criticalGapPp),
+        minImportsUsd: z.number().nonnegative().default(DEFAULT_DIVERGENCE.minImportsUsd),
+        minMonthWeight: z.number().min(0).max(1).default(DEFAULT_DIVERGENCE.minMonthWeight),
+      })
+      .strict()
+      .default(DEFAULT_DIVERGENCE),
+    corroboration: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_CORROBORATION.enabled),
+        importRise: z.number().positive().default(DEFAULT_CORROBORATION.importRise),
+        flatBand: z.number().positive().default(DEFAULT_CORROBORATION.flatBand),
+        exportRise: z.number().positive().default(DEFAULT_CORROBORATION.exportRise),
+        destinations: countries.default(DEFAULT_CORROBORATION.destinations),
+        minMonthWeight: z.number().min(0).max(1).default(DEFAULT_CORROBORATION.minMonthWeight),
+      })
+      .strict()
+      .default(DEFAULT_CORROBORATION),
   })
   .strict();
-export type RulesConfig = z.infer<typeof RulesConfig>;
+
+/** Rules and thresholds, as written in a rules file (YAML or JSON); every field has a default. */
+export const RulesConfig = z.preprocess(applyRulePack, RulesObject);
+export type RulesConfig = z.infer<typeof RulesObject>;
 
 export const DEFAULT_RULES: RulesConfig = RulesConfig.parse({});
 

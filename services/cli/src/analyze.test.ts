@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles, formatAnalysis } from "./analyze";
+import { watchRules, writeCustomsFixture } from "./analyzeFixture";
 
 const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
 
@@ -53,5 +54,28 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
     writeFileSync(file, `${lines.join("\n")}\n`);
     const fromClean = await analyzeFiles({ files: [file], now: "2026-01-01T00:00:00.000Z" });
     expect(fromClean.alerts).toEqual(fromCsv.alerts);
+  });
+
+  it("reads customs files too: mirror gap, re-export surge, and with a watch list billing-vs-shipping divergence and corroboration", async () => {
+    const customsFile = writeCustomsFixture(mkdtempSync(join(tmpdir(), "analyze-customs-")));
+    const result = await analyzeFiles({ files: [SAMPLE, customsFile], rules: watchRules(), now: "2026-01-01T00:00:00.000Z" });
+    expect(result).toMatchObject({ read: 61 + 145, clean: 60 + 145, customs: 145 });
+    const ids = result.alerts.map((a) => a.alertId);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "billing_shipping_divergence|NVDA|SG|FY2025-Q3",
+        "corroboration|NVDA|SG|FY2025-Q3",
+        "mirror_gap|854231+SG+TW|SG|2024-08",
+        "reexport_surge|854231+847330+847180+MY|CN+HK+MO+RU|2024-05",
+        "share_shift_yoy|NVDA|SG|FY2025-Q3",
+      ]),
+    );
+    expect(result.alerts.find((a) => a.rule === "corroboration")?.summary).toContain("consistent with an invoicing hub");
+    // without a watch list, customs alone gives the customs rules and the revenue alerts are unchanged
+    const plain = await analyzeFiles({ files: [SAMPLE, customsFile], now: "2026-01-01T00:00:00.000Z" });
+    expect(plain.alerts.filter((a) => a.entity.company).map((a) => a.alertId)).toEqual(
+      (await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" })).alerts.map((a) => a.alertId),
+    );
+    expect(formatAnalysis(result)).toContain("(customs 145)");
   });
 });

@@ -1,10 +1,10 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
-import { DEFAULT_RULES, detectAll, entityKey, pct, type RulesConfig, reconcileAlerts, revenueCompositions } from "@entrepot/detect";
+import { DEFAULT_RULES, detectCompany, detectCustoms, entityKey, pct, type RulesConfig, reconcileAlerts } from "@entrepot/detect";
 import { readFeed } from "@entrepot/ingestor";
 import { normalizeRecord } from "@entrepot/normalize";
-import { type Alert, type Composition, type RawRecord, RevenueClean } from "@entrepot/schemas";
+import { type Alert, type Composition, CustomsClean, type RawRecord, RevenueClean } from "@entrepot/schemas";
 
 export interface AnalyzeOptions {
   files: readonly string[];
@@ -23,6 +23,8 @@ export interface AnalyzeProblem {
 export interface AnalyzeResult {
   read: number;
   clean: number;
+  /** of the clean records, customs facts */
+  customs: number;
   problems: AnalyzeProblem[];
   compositions: Composition[];
   alerts: Alert[];
@@ -30,27 +32,31 @@ export interface AnalyzeResult {
 
 /**
  * The embedded mode: normalize + detect over files in one process, no Kafka, no Redis. The same
- * functions as the streaming pipeline (normalizeRecord, revenueCompositions, detectAll,
+ * functions as the streaming pipeline (normalizeRecord, detectCompany, detectCustoms,
  * reconcileAlerts), so the same input gives the same alerts. A file is either a feed file any
- * ingestor layout reads (revenue CSV, JSON lines...) or a JSON-lines dump of clean revenue
- * records (`*.jsonl` whose first line is a RevenueClean).
+ * ingestor layout reads (revenue or customs CSV, Comtrade, JSON lines...) or a JSON-lines dump of
+ * clean records (`*.jsonl` whose first line is a RevenueClean or a CustomsClean).
  */
 export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const rules = options.rules ?? DEFAULT_RULES;
   const records: RevenueClean[] = [];
+  const customs: CustomsClean[] = [];
   const problems: AnalyzeProblem[] = [];
   let read = 0;
   for (const file of options.files) {
     const name = basename(file);
-    if (file.endsWith(".jsonl") && (await firstLineIsClean(file))) {
+    const dump = file.endsWith(".jsonl") ? await cleanDumpKind(file) : undefined;
+    if (dump) {
       let line = 0;
       for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
         line++;
         if (!text.trim()) continue;
         read++;
-        const parsed = RevenueClean.safeParse(parseJson(text));
-        if (parsed.success) records.push(parsed.data);
-        else problems.push({ file: name, line, reason: "schema_violation", message: parsed.error.issues[0]?.message ?? "invalid" });
+        const parsed = dump === "revenue" ? RevenueClean.safeParse(parseJson(text)) : CustomsClean.safeParse(parseJson(text));
+        if (parsed.success) {
+          if (dump === "revenue") records.push(parsed.data as RevenueClean);
+          else customs.push(parsed.data as CustomsClean);
+        } else problems.push({ file: name, line, reason: "schema_violation", message: parsed.error.issues[0]?.message ?? "invalid" });
       }
       continue;
     }
@@ -69,16 +75,20 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
       const result = normalizeRecord(raw);
       if (!result.ok) problems.push({ file: name, line: row.line, reason: result.problem.reason, message: result.problem.message });
       else if (result.record.feed === "revenue") records.push(result.record.record);
+      else customs.push(result.record.record);
     }
   }
-  const compositions = revenueCompositions(records, rules.compositions);
-  const alerts = reconcileAlerts(new Map(), detectAll(compositions, rules), options.now ?? new Date().toISOString());
-  return { read, clean: records.length, problems, compositions, alerts };
+  const { compositions, drafts } = detectCompany(records, customs, rules);
+  const all = [...drafts, ...detectCustoms(customs, rules)].sort((a, b) => a.alertId.localeCompare(b.alertId));
+  const alerts = reconcileAlerts(new Map(), all, options.now ?? new Date().toISOString());
+  return { read, clean: records.length + customs.length, customs: customs.length, problems, compositions, alerts };
 }
 
 /** Human output: a share table per entity (periods down, regions across), then the alerts. */
 export function formatAnalysis(result: AnalyzeResult): string {
-  const lines: string[] = [`read ${result.read}: clean ${result.clean}, rejected ${result.problems.length}`];
+  const lines: string[] = [
+    `read ${result.read}: clean ${result.clean}${result.customs ? ` (customs ${result.customs})` : ""}, rejected ${result.problems.length}`,
+  ];
   for (const p of result.problems) lines.push(`  rejected ${p.file}:${p.line} ${p.reason}: ${p.message}`);
   const entities = new Map<string, Composition[]>();
   for (const c of result.compositions) entities.set(entityKey(c.entity), [...(entities.get(entityKey(c.entity)) ?? []), c]);
@@ -101,12 +111,15 @@ export function formatAnalysis(result: AnalyzeResult): string {
   return lines.join("\n");
 }
 
-async function firstLineIsClean(file: string): Promise<boolean> {
+async function cleanDumpKind(file: string): Promise<"revenue" | "customs" | undefined> {
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
     if (!text.trim()) continue;
-    return RevenueClean.safeParse(parseJson(text)).success;
+    const value = parseJson(text);
+    if (RevenueClean.safeParse(value).success) return "revenue";
+    if (CustomsClean.safeParse(value).success) return "customs";
+    return undefined;
   }
-  return false;
+  return undefined;
 }
 
 function parseJson(text: string): unknown {

@@ -1,14 +1,25 @@
-import { resolve } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
 import { readFeed } from "@entrepot/ingestor";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { normalizeRecord } from "@entrepot/normalize";
 import { createLogger, Metrics } from "@entrepot/runtime";
-import { Alert, type RevenueClean, revenueCleanKey, topicDefinitions, topicName } from "@entrepot/schemas";
+import {
+  Alert,
+  type CustomsClean,
+  customsCleanKey,
+  type RevenueClean,
+  revenueCleanKey,
+  topicDefinitions,
+  topicName,
+} from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { analyzeFiles } from "./analyze";
+import { watchRules, writeCustomsFixture } from "./analyzeFixture";
 
 const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
 const logger = createLogger({ name: "analyze-int", level: "silent" });
@@ -118,5 +129,58 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
     expect((await published()).length).toBe(before.length);
     const stored = await state.alerts("NVDA");
     expect(stored.get("share_shift_yoy|NVDA|SG|FY2025-Q3")).toMatchObject({ revision: 2 });
+  });
+});
+
+describe("customs: streaming detector and offline analyze give the same answer (real Kafka and Redis)", () => {
+  const prefix = uniquePrefix("detect-customs");
+  const state = new DetectorState(redis, prefix);
+  const alertsTopic = topicName(prefix, "alerts");
+  const published = async () => (await readTopicToEnd(kafka, alertsTopic)).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
+  const byId = (a: { alertId: string }, b: { alertId: string }) => a.alertId.localeCompare(b.alertId);
+
+  it("consumes customs.clean.v1 and publishes mirror gap, re-export surge, divergence and corroboration like analyze", async () => {
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const customsFile = writeCustomsFixture(mkdtempSync(join(tmpdir(), "customs-int-")));
+    const rules = watchRules();
+    const offline = await analyzeFiles({ files: [SAMPLE, customsFile], rules });
+    expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
+      new Set(["share_shift_yoy", "level_shift", "mirror_gap", "reexport_surge", "billing_shipping_divergence", "corroboration"]),
+    );
+    const customs: CustomsClean[] = [];
+    for await (const row of readFeed(customsFile)) {
+      if (row.kind !== "record") continue;
+      const r = normalizeRecord({
+        schemaVersion: 1,
+        feed: row.feed,
+        provenance: { source: "int", file: "customs-fixture.csv", line: row.line, ingestRun: "int", format: row.format },
+        fields: row.fields,
+      });
+      if (r.ok && r.record.feed === "customs") customs.push(r.record.record);
+    }
+    await producer.send(customs.map((value) => ({ topic: topicName(prefix, "customsClean"), key: customsCleanKey(value), value })));
+    await producer.send(
+      (await cleanSample()).map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })),
+    );
+    const h = await startDetector({ kafka, redis, topicPrefix: prefix, logger, metrics: new Metrics(), settleMs: 100, rules });
+    handles.push(h);
+    await waitFor(
+      async () =>
+        (await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean"), topicName(prefix, "customsClean")])) ===
+          0 &&
+        (await state.dirty()).length === 0 &&
+        (await state.customsDirty()).length === 0,
+      { timeoutMs: 60_000, description: "detector caught up on both feeds and evaluated" },
+    );
+    expect((await published()).map(said).sort(byId)).toEqual(offline.alerts.map(said).sort(byId));
+    const assessment = offline.alerts.find((a) => a.rule === "corroboration");
+    expect(assessment?.summary).toContain("consistent with an invoicing hub");
+
+    // the rebuild replays both clean topics and recomputes nothing
+    await handles.pop()?.close();
+    for (const key of await redis.keys(`${prefix}entrepot:detector:*`)) await redis.del(key);
+    const report = await rebuildDetectorState({ kafka, redis, topicPrefix: prefix, logger, rules });
+    expect(report).toMatchObject({ customsRecords: customs.length, invalid: 0, recomputed: 0 });
   });
 });

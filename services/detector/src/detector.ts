@@ -1,9 +1,57 @@
-import { DEFAULT_RULES, detectAll, entityKey, type RulesConfig, reconcileAlerts, revenueCompositions } from "@entrepot/detect";
+import {
+  DEFAULT_RULES,
+  detectCompany,
+  detectMirrorGaps,
+  detectReexportSurges,
+  entityKey,
+  type RulesConfig,
+  reconcileAlerts,
+} from "@entrepot/detect";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
+import { type Alert, CustomsClean, HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { DetectorState } from "./detectorState";
+import { type CustomsScope, DetectorState, matchesPrefixes } from "./detectorState";
+
+/** The watched companies whose billing-vs-shipping and corroboration rules a customs fact can change. */
+export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[] {
+  return rules.watchList
+    .filter(
+      (w) => matchesPrefixes(r.hs6, w.hsCodes) && ((r.flow === "import" && w.origins.includes(r.partner)) || w.hubs.includes(r.reporter)),
+    )
+    .map((w) => w.company);
+}
+
+/** Customs scopes a fact belongs to: its HS6 (mirror gaps) and, for watched goods, its reporter (re-export surges). */
+export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsScope[] {
+  const scopes: CustomsScope[] = [];
+  if (r.hs6 !== "TOTAL") scopes.push(`hs6:${r.hs6}`);
+  if (matchesPrefixes(r.hs6, rules.reexportSurge.hsPrefixes)) scopes.push(`reporter:${r.reporter}`);
+  return scopes;
+}
+
+/**
+ * The pure evaluation of one scope on the state in Redis: a company (revenue rules, and for a
+ * watched company divergence + corroboration with the customs of its goods), an HS6 code (mirror
+ * gaps) or a reporter (re-export surges). Shared by the live detector and the rebuild.
+ */
+export async function evaluateScope(
+  state: DetectorState,
+  scope: string,
+  rules: RulesConfig,
+  now: string,
+): Promise<{ changes: Alert[]; compositions: ReturnType<typeof detectCompany>["compositions"] }> {
+  if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) {
+    const drafts = scope.startsWith("hs6:")
+      ? detectMirrorGaps(await state.customsByHs6(scope.slice(4)), rules.mirrorGap)
+      : detectReexportSurges(await state.customsOfReporter(scope.slice(9), rules.reexportSurge.hsPrefixes), rules.reexportSurge);
+    return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions: [] };
+  }
+  const watched = rules.watchList.filter((w) => w.company === scope);
+  const customs = watched.length > 0 ? await state.customsOfGoods([...new Set(watched.flatMap((w) => w.hsCodes))]) : [];
+  const { compositions, drafts } = detectCompany(await state.facts(scope), customs, rules);
+  return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions };
+}
 
 export interface DetectorOptions {
   kafka: Kafka;
@@ -28,9 +76,11 @@ export interface DetectorHandle {
 }
 
 /**
- * clean revenue -> shares.v1 + alerts.v1. Facts go to Redis (per company, latest revision)
- * and the company is marked dirty before offsets are committed; dirty companies are evaluated
- * after `settleMs` of quiet, and on start (so a restart finishes what was pending).
+ * clean revenue + clean customs -> shares.v1 + alerts.v1. Facts go to Redis (revenue per company,
+ * customs per reporter and HS6, latest revision) and the scopes they touch are marked dirty before
+ * offsets are committed (a company; for customs its HS6 code, its reporter when the goods are
+ * watched, and the watched companies whose goods it concerns); dirty scopes are evaluated after
+ * `settleMs` of quiet, and on start (so a restart finishes what was pending).
  */
 export async function startDetector(options: DetectorOptions): Promise<DetectorHandle> {
   const { kafka, redis, topicPrefix, logger, metrics } = options;
@@ -43,14 +93,13 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   await producer.start();
 
   const evaluateCompany = async (company: string): Promise<void> => {
-    const compositions = revenueCompositions(await state.facts(company), rules.compositions);
+    const { compositions, changes } = await evaluateScope(state, company, rules, new Date().toISOString());
     const out: OutgoingMessage[] = compositions.map((c) => ({
       topic: topicName(topicPrefix, "shares"),
       key: `${entityKey(c.entity)}|${c.period}`,
       value: c,
       headers: { [HEADERS.schemaVersion]: "1" },
     }));
-    const changes = reconcileAlerts(await state.alerts(company), detectAll(compositions, rules), new Date().toISOString());
     for (const a of changes) {
       out.push({ topic: topicName(topicPrefix, "alerts"), key: a.alertId, value: a, headers: { [HEADERS.schemaVersion]: "1" } });
     }
@@ -61,12 +110,29 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     logger.info({ company, periods: compositions.length, alerts: changes.length }, "evaluated company");
   };
 
+  const evaluateCustoms = async (scope: CustomsScope): Promise<void> => {
+    const { changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
+    await producer.send(
+      changes.map((a) => ({
+        topic: topicName(topicPrefix, "alerts"),
+        key: a.alertId,
+        value: a,
+        headers: { [HEADERS.schemaVersion]: "1" },
+      })),
+    );
+    await state.putAlerts(scope, changes);
+    await state.clearCustomsDirty(scope);
+    for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
+    logger.info({ scope, alerts: changes.length }, "evaluated customs scope");
+  };
+
   // evaluations run one at a time, in order
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   const evaluateDirty = (): Promise<void> => {
     chain = chain.then(async () => {
       for (const company of await state.dirty()) await evaluateCompany(company);
+      for (const scope of await state.customsDirty()) await evaluateCustoms(scope);
     });
     chain.catch((err: unknown) => {
       logger.error({ err }, "evaluation failed");
@@ -82,23 +148,27 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const runner = new ConsumerRunner({
     kafka,
     groupId: options.groupId ?? `${topicPrefix}entrepot-detector`,
-    topics: [topicName(topicPrefix, "revenueClean")],
+    topics: [topicName(topicPrefix, "revenueClean"), topicName(topicPrefix, "customsClean")],
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const records: RevenueClean[] = [];
+      const customs: CustomsClean[] = [];
       const rejects: OutgoingMessage[] = [];
+      const customsTopic = topicName(topicPrefix, "customsClean");
       for (const m of messages) {
-        const parsed = RevenueClean.safeParse(safeJson(m.value));
+        const isCustoms = m.topic === customsTopic;
+        const parsed = isCustoms ? CustomsClean.safeParse(safeJson(m.value)) : RevenueClean.safeParse(safeJson(m.value));
         if (parsed.success) {
-          records.push(parsed.data);
+          if (isCustoms) customs.push(parsed.data as CustomsClean);
+          else records.push(parsed.data as RevenueClean);
           continue;
         }
         const value: Rejection = {
           schemaVersion: 1,
           stage: "detect",
           reason: "schema_violation",
-          message: `clean record does not match RevenueClean: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+          message: `clean record does not match ${isCustoms ? "CustomsClean" : "RevenueClean"}: ${parsed.error.issues[0]?.message ?? "invalid"}`,
           raw: m.value,
           rejectedAt: new Date().toISOString(),
         };
@@ -107,12 +177,16 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       }
       await producer.send(rejects);
       await state.putFacts(records);
-      await state.markDirty([...new Set(records.map((r) => r.company))]);
-      if (records.length > 0) schedule();
+      const changedCustoms = await state.putCustomsFacts(customs);
+      await state.markCustomsDirty([...new Set(changedCustoms.flatMap((r) => customsScopesOf(r, rules)))]);
+      await state.markDirty([
+        ...new Set([...records.map((r) => r.company), ...changedCustoms.flatMap((r) => companiesTouchedBy(r, rules))]),
+      ]);
+      if (records.length > 0 || changedCustoms.length > 0) schedule();
     },
   });
   await runner.start();
-  if ((await state.dirty()).length > 0) schedule();
+  if ((await state.dirty()).length > 0 || (await state.customsDirty()).length > 0) schedule();
 
   let closing: Promise<void> | undefined;
   return {

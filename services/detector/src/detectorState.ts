@@ -1,9 +1,21 @@
-import { Alert, RevenueClean, revenueCleanKey } from "@entrepot/schemas";
+import { Alert, CustomsClean, customsCleanKey, RevenueClean, revenueCleanKey } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 
+/** Customs evaluation scopes: an HS6 code (mirror gaps) or a reporter (re-export surges). */
+export type CustomsScope = `hs6:${string}` | `reporter:${string}`;
+
+/** The scope whose alerts an alert belongs to: a company, or a customs scope. */
+export function alertScope(a: Pick<Alert, "rule" | "entity">): string {
+  if (a.rule === "mirror_gap" && a.entity.hs) return `hs6:${a.entity.hs}`;
+  if (a.rule === "reexport_surge" && a.entity.reporter) return `reporter:${a.entity.reporter}`;
+  return a.entity.company ?? "";
+}
+
 /**
- * Detector state in Redis, per company: the latest revision of each clean revenue fact and
- * the alerts already published. Rebuildable by replaying the compacted clean topic.
+ * Detector state in Redis. Revenue: per company, the latest revision of each clean fact.
+ * Customs: per reporter and HS6 code, the latest revision of each fact, with indexes
+ * (reporters of an HS6, HS6 codes of a reporter). Alerts already published, per scope (a company,
+ * `hs6:<code>` or `reporter:<iso2>`). Rebuildable by replaying the compacted clean topics.
  */
 export class DetectorState {
   constructor(
@@ -27,6 +39,99 @@ export class DetectorState {
       const prev = prevText ? RevenueClean.parse(JSON.parse(prevText)) : undefined;
       if (!prev || r.asOf >= prev.asOf) await this.redis.hset(key, field, JSON.stringify(r));
     }
+  }
+
+  private customsKey(reporter: string, hs6: string) {
+    return `${this.prefix}entrepot:detector:customs:${reporter}:${hs6}`;
+  }
+  private hs6ReportersKey(hs6: string) {
+    return `${this.prefix}entrepot:detector:customs-reporters:${hs6}`;
+  }
+  private reporterHs6Key(reporter: string) {
+    return `${this.prefix}entrepot:detector:customs-hs6:${reporter}`;
+  }
+  private allHs6Key() {
+    return `${this.prefix}entrepot:detector:customs-hs6-all`;
+  }
+
+  /**
+   * Stores customs facts per reporter and HS6, keeping for each compaction key the one with the
+   * latest `asOf` (equal: the last one read wins, as offline). Returns the facts that changed the state.
+   */
+  async putCustomsFacts(records: readonly CustomsClean[]): Promise<CustomsClean[]> {
+    const latest = new Map<string, CustomsClean>();
+    for (const r of records) {
+      const k = customsCleanKey(r);
+      const prev = latest.get(k);
+      if (!prev || r.asOf >= prev.asOf) latest.set(k, r);
+    }
+    const list = [...latest.values()];
+    if (list.length === 0) return [];
+    const read = this.redis.pipeline();
+    for (const r of list) read.hget(this.customsKey(r.reporter, r.hs6), customsCleanKey(r));
+    const prevTexts = (await read.exec()) ?? [];
+    const write = this.redis.pipeline();
+    const changed: CustomsClean[] = [];
+    list.forEach((r, i) => {
+      const prevText = prevTexts[i]?.[1];
+      const prev = typeof prevText === "string" ? CustomsClean.parse(JSON.parse(prevText)) : undefined;
+      if (prev && r.asOf < prev.asOf) return;
+      const text = JSON.stringify(r);
+      if (prevText === text) return;
+      write.hset(this.customsKey(r.reporter, r.hs6), customsCleanKey(r), text);
+      write.sadd(this.hs6ReportersKey(r.hs6), r.reporter);
+      write.sadd(this.reporterHs6Key(r.reporter), r.hs6);
+      write.sadd(this.allHs6Key(), r.hs6);
+      changed.push(r);
+    });
+    if (changed.length > 0) await write.exec();
+    return changed;
+  }
+
+  private async readCustoms(pairs: ReadonlyArray<readonly [string, string]>): Promise<CustomsClean[]> {
+    if (pairs.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const [reporter, hs6] of pairs) p.hvals(this.customsKey(reporter, hs6));
+    const out: CustomsClean[] = [];
+    for (const [, texts] of (await p.exec()) ?? [])
+      for (const t of (texts as string[] | null) ?? []) out.push(CustomsClean.parse(JSON.parse(t)));
+    return out;
+  }
+
+  /** Every reporter's facts of one HS6 code. */
+  async customsByHs6(hs6: string): Promise<CustomsClean[]> {
+    const reporters = (await this.redis.smembers(this.hs6ReportersKey(hs6))).sort();
+    return this.readCustoms(reporters.map((r) => [r, hs6] as const));
+  }
+
+  /** One reporter's facts of the HS6 codes a list of HS prefixes can match. */
+  async customsOfReporter(reporter: string, hsPrefixes: readonly string[]): Promise<CustomsClean[]> {
+    const codes = (await this.redis.smembers(this.reporterHs6Key(reporter))).filter((h) => matchesPrefixes(h, hsPrefixes)).sort();
+    return this.readCustoms(codes.map((h) => [reporter, h] as const));
+  }
+
+  /** Every reporter's facts of the HS6 codes a list of HS prefixes can match. */
+  async customsOfGoods(hsPrefixes: readonly string[]): Promise<CustomsClean[]> {
+    const codes = (await this.redis.smembers(this.allHs6Key())).filter((h) => matchesPrefixes(h, hsPrefixes)).sort();
+    const out: CustomsClean[] = [];
+    for (const h of codes) out.push(...(await this.customsByHs6(h)));
+    return out;
+  }
+
+  private customsDirtyKey() {
+    return `${this.prefix}entrepot:detector:dirty-customs`;
+  }
+
+  async markCustomsDirty(scopes: readonly CustomsScope[]): Promise<void> {
+    if (scopes.length > 0) await this.redis.sadd(this.customsDirtyKey(), ...scopes);
+  }
+
+  async customsDirty(): Promise<CustomsScope[]> {
+    return (await this.redis.smembers(this.customsDirtyKey())).sort() as CustomsScope[];
+  }
+
+  async clearCustomsDirty(scope: CustomsScope): Promise<void> {
+    await this.redis.srem(this.customsDirtyKey(), scope);
   }
 
   async facts(company: string): Promise<RevenueClean[]> {
@@ -61,3 +166,7 @@ export class DetectorState {
     await this.redis.hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])));
   }
 }
+
+/** An HS6 code can hold rows a prefix matches: the prefix starts the code, or (national codes) the code starts the prefix. */
+export const matchesPrefixes = (hs6: string, prefixes: readonly string[]): boolean =>
+  hs6 !== "TOTAL" && prefixes.some((p) => hs6.startsWith(p) || p.startsWith(hs6));

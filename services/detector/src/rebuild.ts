@@ -1,9 +1,10 @@
-import { DEFAULT_RULES, detectAll, type RulesConfig, reconcileAlerts, revenueCompositions } from "@entrepot/detect";
+import { DEFAULT_RULES, type RulesConfig } from "@entrepot/detect";
 import { type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import type { Logger } from "@entrepot/runtime";
-import { Alert, RevenueClean, topicName } from "@entrepot/schemas";
+import { Alert, CustomsClean, RevenueClean, topicName } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { DetectorState } from "./detectorState";
+import { customsScopesOf, evaluateScope } from "./detector";
+import { alertScope, DetectorState } from "./detectorState";
 
 export interface RebuildOptions {
   kafka: Kafka;
@@ -15,21 +16,25 @@ export interface RebuildOptions {
 }
 
 export interface RebuildReport {
-  /** clean records read from the compacted clean topic */
+  /** clean revenue records read from the compacted clean topic */
   records: number;
+  /** clean customs records read from the compacted customs clean topic */
+  customsRecords: number;
   /** records that failed validation (already dead-lettered by the live detector; counted, skipped) */
   invalid: number;
   /** alerts read back from the compacted alerts topic */
   publishedAlerts: number;
   companies: number;
+  /** customs scopes (HS6 codes, reporters) re-evaluated */
+  customsScopes: number;
   /** alerts whose state the replay recomputed (fired/updated/retracted/resolved), not published */
   recomputed: number;
 }
 
 /**
  * Rebuilds the detector's Redis state from the compacted topics, in replay mode: facts from
- * `revenue.clean.v1` (latest revision wins), the published alerts from `alerts.v1` (latest per
- * id), then every company is re-evaluated and the recomputed alerts are stored WITHOUT being
+ * `revenue.clean.v1` and `customs.clean.v1` (latest revision wins), the published alerts from `alerts.v1` (latest per
+ * id), then every company and customs scope is re-evaluated and the recomputed alerts are stored WITHOUT being
  * published, so nobody is notified again. The next live evaluation publishes only real changes.
  * Run it with the detector stopped.
  */
@@ -45,6 +50,12 @@ export async function rebuildDetectorState(options: RebuildOptions): Promise<Reb
     if (parsed.success) records.push(parsed.data);
     else invalid++;
   }
+  const customs: CustomsClean[] = [];
+  for (const m of await readTopicToEnd(kafka, topicName(topicPrefix, "customsClean"), options.timeoutMs)) {
+    const parsed = CustomsClean.safeParse(parseJson(m.value));
+    if (parsed.success) customs.push(parsed.data);
+    else invalid++;
+  }
   const latestAlerts = new Map<string, Alert>();
   for (const m of await readTopicToEnd(kafka, topicName(topicPrefix, "alerts"), options.timeoutMs)) {
     const parsed = Alert.safeParse(parseJson(m.value));
@@ -53,24 +64,40 @@ export async function rebuildDetectorState(options: RebuildOptions): Promise<Reb
     if (!prev || parsed.data.revision >= prev.revision) latestAlerts.set(parsed.data.alertId, parsed.data);
   }
   await state.putFacts(records);
+  await state.putCustomsFacts(customs);
   const companies = [...new Set([...records.map((r) => r.company), ...[...latestAlerts.values()].map((a) => a.entity.company ?? "")])]
     .filter(Boolean)
     .sort();
+  const customsScopes = [
+    ...new Set([
+      ...customs.flatMap((r) => customsScopesOf(r, rules)),
+      ...[...latestAlerts.values()].map(alertScope).filter((s) => s.startsWith("hs6:") || s.startsWith("reporter:")),
+    ]),
+  ].sort();
   let recomputed = 0;
   const now = new Date().toISOString();
-  for (const company of companies) {
-    const stored = await state.alerts(company);
+  for (const scope of [...companies, ...customsScopes]) {
+    const stored = await state.alerts(scope);
     for (const a of latestAlerts.values()) {
       const known = stored.get(a.alertId);
-      if (a.entity.company === company && (!known || a.revision > known.revision)) stored.set(a.alertId, a);
+      if (alertScope(a) === scope && (!known || a.revision > known.revision)) stored.set(a.alertId, a);
     }
-    await state.putAlerts(company, [...stored.values()]);
-    const changes = reconcileAlerts(stored, detectAll(revenueCompositions(await state.facts(company), rules.compositions), rules), now);
-    await state.putAlerts(company, changes);
-    await state.clearDirty(company);
+    await state.putAlerts(scope, [...stored.values()]);
+    const { changes } = await evaluateScope(state, scope, rules, now);
+    await state.putAlerts(scope, changes);
+    if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) await state.clearCustomsDirty(scope as `hs6:${string}`);
+    else await state.clearDirty(scope);
     recomputed += changes.length;
   }
-  const report = { records: records.length, invalid, publishedAlerts: latestAlerts.size, companies: companies.length, recomputed };
+  const report = {
+    records: records.length,
+    customsRecords: customs.length,
+    invalid,
+    publishedAlerts: latestAlerts.size,
+    companies: companies.length,
+    customsScopes: customsScopes.length,
+    recomputed,
+  };
   logger.info(report, "detector state rebuilt (replay mode: nothing published)");
   return report;
 }
