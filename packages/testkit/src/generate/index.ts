@@ -1,0 +1,57 @@
+import { toCsv } from "./csv";
+import { CUSTOMS_COLUMNS, type CustomsRow, generateCustoms } from "./customs";
+import type { AnomalyLabel } from "./labels";
+import { generateRevenue, REVENUE_COLUMNS, type RevenueRow } from "./revenue";
+
+export { toCsv } from "./csv";
+export { CUSTOMS_COLUMNS, type CustomsRow, generateCustoms, HUBS, monthPeriod } from "./customs";
+export { ANOMALY_TYPES, type AnomalyLabel, type AnomalyType, QUIET_TYPES } from "./labels";
+export { mulberry32, type Prng, subSeed } from "./prng";
+export { companyName, fiscalPeriod, generateRevenue, REVENUE_COLUMNS, REVENUE_TYPE_CYCLE, type RevenueRow, reportDate } from "./revenue";
+
+export interface GenerateOptions {
+  seed: number;
+  /** revenue entities (default 240) */
+  companies?: number;
+  /** fiscal quarters per company (default 20); customs covers the same span in months */
+  quarters?: number;
+  /** customs hubs (default: one per 20 companies, between 6 and 20) */
+  hubs?: number;
+  /** sd of the log-normal noise on each revenue amount (default 0.06) */
+  noise?: number;
+}
+
+export interface GeneratedFeeds {
+  options: Required<GenerateOptions>;
+  revenue: RevenueRow[];
+  customs: CustomsRow[];
+  labels: AnomalyLabel[];
+  revenueCsv: string;
+  customsCsv: string;
+  labelsJson: string;
+}
+
+/** Revenue and customs feeds with labelled anomalies; a pure function of its options (same seed, same bytes). */
+export function generateFeeds(options: GenerateOptions): GeneratedFeeds {
+  const companies = options.companies ?? 240;
+  const quarters = options.quarters ?? 20;
+  const resolved: Required<GenerateOptions> = {
+    seed: options.seed >>> 0,
+    companies,
+    quarters,
+    hubs: options.hubs ?? Math.min(20, Math.max(6, Math.round(companies / 20))),
+    noise: options.noise ?? 0.06,
+  };
+  const revenue = generateRevenue({ seed: resolved.seed, companies, quarters, noise: resolved.noise });
+  const customs = generateCustoms({ seed: resolved.seed, hubs: resolved.hubs, months: quarters * 3 });
+  const labels = [...revenue.labels, ...customs.labels];
+  return {
+    options: resolved,
+    revenue: revenue.rows,
+    customs: customs.rows,
+    labels,
+    revenueCsv: toCsv(REVENUE_COLUMNS, revenue.rows),
+    customsCsv: toCsv(CUSTOMS_COLUMNS, customs.rows),
+    labelsJson: `${JSON.stringify(labels, null, 2)}\n`,
+  };
+}
