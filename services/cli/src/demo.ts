@@ -7,7 +7,15 @@ import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { infraCommand, infraRunning } from "./infraScripts";
-import { createTopics, formatReconciliation, ingest, reconcile, waitNormalized } from "./pipelineRun";
+import {
+  createTopics,
+  formatReconciliation,
+  ingest,
+  metricsDelta,
+  reconcile,
+  scrapeNormalizerMetrics,
+  waitNormalized,
+} from "./pipelineRun";
 import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
 
 export interface DemoOptions {
@@ -72,6 +80,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Services running: ${services.map((s) => `${s.name} (pid ${s.child.pid})`).join(", ")}; logs in ${logDir}`);
 
     const kafka = createKafka({ brokers: options.brokers, clientId: "entrepot-demo", logger });
+    // the normalizer counts duplicates only in its metrics (they produce no message): scrape before and after
+    const normalizerMetrics = `http://127.0.0.1:${(services.find((s) => s.name === "normalizer") as RunningService).healthPort}/metrics`;
+    const metricsBefore = await scrapeNormalizerMetrics(normalizerMetrics);
     const t0 = Date.now();
     const report = await ingest(kafka, prefix, file, "revenue");
     print(`Ingested ${file}: ${report.read} rows, ${report.published} published, ${report.rejected} rejected at ingest`);
@@ -93,7 +104,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`  rule ${alert.rule}, alert id ${alert.alertId}, status ${alert.status}, revision ${alert.revision}`);
     print("");
     await waitNormalized(kafka, prefix, 30_000);
-    const rec = await reconcile(kafka, prefix, report);
+    const rec = await reconcile(kafka, prefix, report, {
+      normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(normalizerMetrics)),
+    });
     print("Reconciliation:");
     for (const line of formatReconciliation(rec).split("\n")) print(`  ${line}`);
     print(`Webhooks received in total: ${receiver.requests.length}`);

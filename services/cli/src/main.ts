@@ -9,12 +9,23 @@ import { ConfigError, createLogger } from "@entrepot/runtime";
 import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
 import { Redis } from "ioredis";
 import { AnalyzeUsageError, analyzeCommand } from "./analyze";
+import { backtestCommand } from "./backtest";
 import { cliConfig } from "./cliEnv";
 import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
 import { runDemo } from "./demo";
+import { GenerateUsageError, generateCommand } from "./generate";
 import { infraCommand } from "./infraScripts";
 import { offlineNormalize } from "./offlineNormalize";
-import { createTopics, ingest } from "./pipelineRun";
+import {
+  createTopics,
+  formatReconciliation,
+  ingest,
+  metricsDelta,
+  type NormalizerMetrics,
+  reconcile,
+  scrapeNormalizerMetrics,
+  waitNormalized,
+} from "./pipelineRun";
 import { progressPrinter } from "./progress";
 import { isServiceName, type RunningService, SERVICES, spawnService, stopServices } from "./serviceProcesses";
 
@@ -27,10 +38,16 @@ const USAGE = `entrepot <command>
   topics list                          the topics with partitions and cleanup policy
   ingest <file> --feed revenue|customs publish a feed file to the raw topic; prints the reconciliation
          [--format F] [--mapping m.json]  read the file as layout F / through a mapping (default: detected)
+         [--wait [--timeout s] [--normalizer-metrics URL]]  wait for the normalizer, print the cross-stage
+                                       reconciliation (duplicates from the normalizer's /metrics when given)
   normalize <file> --out clean.jsonl [--rejects rejects.jsonl] [--feed revenue|customs]
             [--format F] [--mapping m.json]   normalize a file offline (no Kafka/Redis); prints the reconciliation
   analyze <files...> [--rules r.yaml] [--json]   normalize + detect offline: share tables and alerts
                                        (--json: one alert per line)
+  generate --seed N --out dir [--companies N] [--quarters N]   synthetic revenue + customs feeds with labelled
+                                       anomalies: revenue.csv, customs.csv, labels.json (same seed, same bytes)
+  backtest [--seed N] [--companies N] [--quarters N] [--rules r.yaml] [--out report.md]   generate, analyze, score:
+                                       precision, recall, F1, delay per anomaly type (Markdown)
   detector rebuild [--rules r.yaml]    rebuild detector state from the compacted topics (replay: notifies nobody)
   run <service>|all                    run ${SERVICES.join(", ")} (or all) in the foreground
   demo [--file f.csv]                  the whole pipeline on the sample file, end to end
@@ -38,6 +55,7 @@ const USAGE = `entrepot <command>
                     [--min-severity info|warning|critical] [--json]
   subscriptions list [--json]
   subscriptions rm <id>
+  subscriptions rotate <id> [--grace-hours 24]   new signing secret (shown once); the old one signs too until then
 ${DELIVERIES_USAGE}
   dlq show [--limit N] [--json]        the latest dead letters on rejects.v1
   schemas export [--out dir]           JSON Schema of every topic's messages (the consumers' contract)
@@ -116,10 +134,21 @@ async function main(argv: string[]): Promise<number> {
     case "ingest": {
       const { values, positionals } = parseArgs({
         args: [sub ?? "", ...rest],
-        options: { feed: { type: "string" }, format: { type: "string" }, mapping: { type: "string" } },
+        options: {
+          feed: { type: "string" },
+          format: { type: "string" },
+          mapping: { type: "string" },
+          wait: { type: "boolean" },
+          timeout: { type: "string", default: "300" },
+          "normalizer-metrics": { type: "string" },
+        },
         allowPositionals: true,
       });
       const file = resolve(need(positionals[0], "<file>"));
+      const timeoutS = Number(values.timeout);
+      if (!(timeoutS > 0)) throw new UsageError("--timeout must be a number of seconds");
+      const metricsUrl = values["normalizer-metrics"];
+      const metricsBefore: NormalizerMetrics | undefined = metricsUrl ? await scrapeNormalizerMetrics(metricsUrl) : undefined;
       const feed = Feed.safeParse(values.feed);
       const layout = values.format !== undefined || values.mapping !== undefined;
       if (!feed.success && !(layout && values.feed === undefined)) throw new UsageError("--feed must be revenue or customs");
@@ -151,14 +180,21 @@ async function main(argv: string[]): Promise<number> {
               await producer.close();
             }
           })();
-      if (process.stderr.isTTY) process.stderr.write("\n");
+      onProgress.finish(report);
       const reasons = Object.entries(report.byReason)
         .map(([k, v]) => `${k}=${v}`)
         .join(", ");
       print(
-        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}`,
+        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
+          `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
       );
-      return 0;
+      if (!values.wait) return 0;
+      await waitNormalized(kafka, prefix, timeoutS * 1000);
+      const rec = await reconcile(kafka, prefix, report, {
+        ...(metricsUrl && metricsBefore ? { normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(metricsUrl)) } : {}),
+      });
+      for (const line of formatReconciliation(rec).split("\n")) print(line);
+      return rec.balanced ? 0 : 1;
     }
     case "run": {
       // the api needs its keys configured (ENTREPOT_API_KEY_HASHES, ENTREPOT_SECRET_KEY); `all` includes it only then
@@ -206,6 +242,15 @@ async function main(argv: string[]): Promise<number> {
     }
     case "subscriptions":
       return subscriptions(sub, rest, config.REDIS_URL, prefix, print);
+    case "generate":
+    case "backtest":
+      try {
+        const args = [sub ?? "", ...rest].filter(Boolean);
+        return command === "generate" ? generateCommand(args, print) : await backtestCommand(args, print);
+      } catch (err) {
+        if (err instanceof GenerateUsageError) throw new UsageError(err.message);
+        throw err;
+      }
     case "analyze":
       try {
         return await analyzeCommand([sub ?? "", ...rest].filter(Boolean), print);
@@ -324,7 +369,20 @@ async function subscriptions(
       print(`removed ${id}`);
       return 0;
     }
-    throw new UsageError("subscriptions needs add, list or rm");
+    if (sub === "rotate") {
+      const { values, positionals } = parseArgs({ args, options: { "grace-hours": { type: "string" } }, allowPositionals: true });
+      const id = need(positionals[0], "<id>");
+      const graceHours = Number(values["grace-hours"] ?? "24");
+      if (!Number.isFinite(graceHours) || graceHours < 0) throw new UsageError("--grace-hours must be a number >= 0");
+      const rotated = await store.rotateSecret(id, { graceMs: graceHours * 3_600_000 });
+      if (!rotated) {
+        process.stderr.write(`no subscription ${id}\n`);
+        return 1;
+      }
+      print(`rotated ${id}\nsecret (shown once): ${rotated.secret}\nprevious secret signs too until ${rotated.previousExpiresAt}`);
+      return 0;
+    }
+    throw new UsageError("subscriptions needs add, list, rm or rotate");
   } finally {
     redis.disconnect();
   }

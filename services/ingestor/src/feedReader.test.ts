@@ -119,6 +119,25 @@ describe("mapping a national customs layout (Chinese header, ROC years, USD thou
   });
 });
 
+describe("bytes read (for progress)", () => {
+  it("reports a growing byte count that ends at the file size, BOM included, for CSV, JSON lines and documents", async () => {
+    const csv = join(dir, "bytes.csv");
+    const rows = Array.from({ length: 20_000 }, (_, i) => `SG,CN,X,854231,2024-07,${i}`).join("\n");
+    await writeFile(csv, `\uFEFFreporter,partner,flow,hs_code,period,value\n${rows}\n`);
+    const jsonl = join(dir, "bytes.jsonl");
+    await writeFile(jsonl, '{"reporter":"SG","partner":"CN","flow":"X","hs_code":"854231","period":"2024-07","value":1}\n');
+    const doc = join(dir, "bytes.json");
+    await writeFile(doc, '[["CTY_CODE","CTY_NAME","ALL_VAL_MO","time"],["5830","TAIWAN","1","2024-07"]]');
+    for (const file of [csv, jsonl, doc]) {
+      const seen: number[] = [];
+      await collect(file, { onBytesRead: (b: number) => seen.push(b) });
+      const size = (await readFile(file)).length;
+      expect(seen.at(-1)).toBe(size);
+      expect(seen.every((b, i) => i === 0 || b >= (seen[i - 1] as number))).toBe(true);
+    }
+  });
+});
+
 describe("provenance lines", () => {
   it.each([
     ["embedded-newline.csv", ["record@2", "record@4"]],

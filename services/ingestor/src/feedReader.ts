@@ -31,6 +31,8 @@ export interface ReadFeedOptions {
   /** a whole-document JSON file larger than this is `record_too_large` (default 64 MiB) */
   maxJsonDocumentBytes?: number;
   onLayout?: (layout: FeedLayout) => void;
+  /** called as the file is read, with the bytes read so far (for progress: compare with the file size) */
+  onBytesRead?: (bytes: number) => void;
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -101,9 +103,21 @@ export async function* readFeed(file: string, options: ReadFeedOptions = {}): As
     options.onLayout?.({ container: "empty" });
     return;
   }
+
   const sniffed = sniffBytes(sampleBuf);
+  // bytes read so far, counted as the read stream hands them on (includes the BOM it skips)
+  const countBytes: CountBytes = (stream) => {
+    const report = options.onBytesRead;
+    if (!report) return;
+    let bytes = sniffed.bomBytes;
+    stream.on("data", (chunk: Buffer) => {
+      bytes += chunk.length;
+      report(bytes);
+    });
+  };
   if (sniffed.binary) {
     options.onLayout?.({ container: "binary" });
+    options.onBytesRead?.(size);
     yield problem(
       1,
       "binary_data",
@@ -115,6 +129,7 @@ export async function* readFeed(file: string, options: ReadFeedOptions = {}): As
   const sampleText = new TextDecoder(sniffed.encoding).decode(sampleBuf.subarray(sniffed.bomBytes));
   if (size <= SAMPLE_BYTES && sampleText.trim() === "") {
     options.onLayout?.({ container: "empty", encoding: sniffed.encoding });
+    options.onBytesRead?.(size);
     return;
   }
   const first = sampleText.trimStart()[0];
@@ -130,19 +145,31 @@ export async function* readFeed(file: string, options: ReadFeedOptions = {}): As
         isJsonLines = false;
       }
     }
-    if (isJsonLines) yield* readJsonLines(file, sniffed, options);
-    else yield* readJsonDocument(file, size, sniffed, options);
+    if (isJsonLines) yield* readJsonLines(file, sniffed, options, countBytes);
+    else {
+      yield* readJsonDocument(file, size, sniffed, options);
+      options.onBytesRead?.(size);
+    }
     return;
   }
-  yield* readCsv(file, sniffed, sampleText, options);
+  yield* readCsv(file, sniffed, sampleText, options, countBytes);
 }
 
-async function* readCsv(file: string, sniffed: Sniffed, sampleText: string, options: ReadFeedOptions): AsyncGenerator<SourceRow> {
+type CountBytes = (stream: NodeJS.ReadableStream) => void;
+
+async function* readCsv(
+  file: string,
+  sniffed: Sniffed,
+  sampleText: string,
+  options: ReadFeedOptions,
+  countBytes: CountBytes,
+): AsyncGenerator<SourceRow> {
   const maxRecordBytes = options.maxRecordBytes ?? MiB;
   const delimiter = detectDelimiter(sampleText.split("\n", 1)[0] ?? "");
   const queued: SourceRow[] = [];
   const oversized = (o: OversizedLine) => queued.push(oversizedRow(o, maxRecordBytes));
   const source = createReadStream(file, { start: sniffed.bomBytes });
+  countBytes(source);
   const cap = new LineCap(maxRecordBytes, oversized);
   const decode = new Decode(sniffed.encoding);
   const parser = parse({
@@ -260,10 +287,11 @@ function toRow(
   return { kind: "record", line, feed: layout.feed, format: layout.format, fields: mapping ? applyMapping(mapping, fields) : fields };
 }
 
-async function* readJsonLines(file: string, sniffed: Sniffed, options: ReadFeedOptions): AsyncGenerator<SourceRow> {
+async function* readJsonLines(file: string, sniffed: Sniffed, options: ReadFeedOptions, countBytes: CountBytes): AsyncGenerator<SourceRow> {
   const maxRecordBytes = options.maxRecordBytes ?? MiB;
   const queued: SourceRow[] = [];
   const source = createReadStream(file, { start: sniffed.bomBytes });
+  countBytes(source);
   const cap = new LineCap(maxRecordBytes, (o) => queued.push(oversizedRow(o, maxRecordBytes)));
   const decode = new Decode(sniffed.encoding);
   source.on("error", (err) => decode.destroy(err));

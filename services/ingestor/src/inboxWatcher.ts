@@ -1,9 +1,9 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { JsonProducer } from "@entrepot/kafka";
-import type { Logger } from "@entrepot/runtime";
+import type { Logger, Metrics } from "@entrepot/runtime";
 import type { Feed } from "@entrepot/schemas";
-import { ingestFile } from "./ingestFile";
+import { type IngestReport, ingestFile } from "./ingestFile";
 
 export interface InboxOptions {
   /** files dropped in `<dir>/revenue/` or `<dir>/customs/` are ingested, then moved to `<dir>/done/` */
@@ -11,13 +11,57 @@ export interface InboxOptions {
   producer: JsonProducer;
   topicPrefix: string;
   logger: Logger;
+  /** reconciliation counters (served on /metrics by the service); updated after every acknowledged batch */
+  metrics?: Metrics;
   pollMs?: number;
+}
+
+/**
+ * The ingestor's reconciliation counters, per feed folder: rows read = published + rejected (by
+ * reason), plus bytes read and files done or failed. Fed with the running report of one file, it
+ * adds only what changed since the previous call, so the counters move while a large file is read.
+ */
+export function ingestMetrics(metrics: Metrics) {
+  const files = metrics.counter("entrepot_ingestor_files_total", "feed files ingested from the inbox, by feed and outcome");
+  const read = metrics.counter("entrepot_ingestor_rows_read_total", "rows read from feed files, by feed folder");
+  const published = metrics.counter("entrepot_ingestor_rows_published_total", "raw records published (acknowledged), by feed");
+  const rejected = metrics.counter(
+    "entrepot_ingestor_rows_rejected_total",
+    "rows dead-lettered at the ingest stage (acknowledged), by feed folder and reason",
+  );
+  const bytes = metrics.counter("entrepot_ingestor_bytes_read_total", "bytes of feed files read, by feed folder");
+  return {
+    /** a tracker for one file of the `feed` folder; call it with every progress report and the final one */
+    file(feed: Feed) {
+      let last = {
+        read: 0,
+        bytesRead: 0,
+        published: { revenue: 0, customs: 0 } as Record<Feed, number>,
+        byReason: {} as Record<string, number>,
+      };
+      return (r: IngestReport) => {
+        if (r.read > last.read) read({ feed }, r.read - last.read);
+        if (r.bytesRead > last.bytesRead) bytes({ feed }, r.bytesRead - last.bytesRead);
+        for (const f of ["revenue", "customs"] as const) {
+          const d = r.publishedByFeed[f] - last.published[f];
+          if (d > 0) published({ feed: f }, d);
+        }
+        for (const [reason, n] of Object.entries(r.byReason)) {
+          const d = n - (last.byReason[reason] ?? 0);
+          if (d > 0) rejected({ feed, reason }, d);
+        }
+        last = { read: r.read, bytesRead: r.bytesRead, published: { ...r.publishedByFeed }, byReason: { ...r.byReason } };
+      };
+    },
+    done: (feed: Feed, outcome: "ingested" | "failed") => files({ feed, outcome }),
+  };
 }
 
 /** The ingestor as a long-running service: polls an inbox folder for feed files. */
 export async function startInboxWatcher(options: InboxOptions): Promise<{ ready(): boolean; close(): Promise<void> }> {
   const feeds: Feed[] = ["revenue", "customs"];
   for (const sub of [...feeds, "done"]) await mkdir(join(options.dir, sub), { recursive: true });
+  const counters = options.metrics ? ingestMetrics(options.metrics) : undefined;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -27,7 +71,22 @@ export async function startInboxWatcher(options: InboxOptions): Promise<{ ready(
       for (const name of (await readdir(folder)).sort()) {
         if (stopped) return;
         if (name.startsWith(".")) continue;
-        const report = await ingestFile({ producer: options.producer, topicPrefix: options.topicPrefix, file: join(folder, name), feed });
+        const track = counters?.file(feed);
+        let report: IngestReport;
+        try {
+          report = await ingestFile({
+            producer: options.producer,
+            topicPrefix: options.topicPrefix,
+            file: join(folder, name),
+            feed,
+            ...(track ? { onProgress: track } : {}),
+          });
+        } catch (err) {
+          counters?.done(feed, "failed");
+          throw err;
+        }
+        track?.(report);
+        counters?.done(feed, "ingested");
         options.logger.info(report, "ingested file");
         await rename(join(folder, name), join(options.dir, "done", `${Date.now()}-${name}`));
       }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
@@ -50,8 +51,26 @@ describe("ingestFile on a real broker", () => {
     const prefix = uniquePrefix("ingest");
     await ensureTopics(kafka, topicDefinitions(prefix));
     await producer.start();
-    const mixed = await ingestFile({ producer, topicPrefix: prefix, file: fixture("customs.jsonl") });
-    expect(mixed).toMatchObject({ read: 3, published: 3, rejected: 0 });
+    const progress: number[] = [];
+    const mixed = await ingestFile({
+      producer,
+      topicPrefix: prefix,
+      file: fixture("customs.jsonl"),
+      batchSize: 1,
+      onProgress: (r) => progress.push(r.bytesRead),
+    });
+    const size = statSync(fixture("customs.jsonl")).size;
+    expect(mixed).toMatchObject({
+      read: 3,
+      published: 3,
+      rejected: 0,
+      publishedByFeed: { customs: 2, revenue: 1 },
+      bytes: size,
+      bytesRead: size,
+    });
+    // bytes read, for progress: never decreasing, the whole file at the end
+    expect(progress.every((b, i) => i === 0 || b >= (progress[i - 1] as number))).toBe(true);
+    expect(progress.at(-1)).toBe(size);
     expect(await readTopicToEnd(kafka, topicName(prefix, "customsRaw"))).toHaveLength(2);
     expect(await readTopicToEnd(kafka, topicName(prefix, "revenueRaw"))).toHaveLength(1);
     const binary = await ingestFile({ producer, topicPrefix: prefix, file: fixture("gzipped.csv.gz"), feed: "customs" });

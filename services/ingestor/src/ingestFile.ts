@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
 import type { Format, Mapping } from "@entrepot/normalize";
@@ -30,10 +31,14 @@ export interface IngestReport {
   layout?: FeedLayout;
   read: number;
   published: number;
+  /** published per feed (a JSON lines file may hold both) */
+  publishedByFeed: Record<Feed, number>;
   rejected: number;
   byReason: Record<string, number>;
   /** bytes of the file (for progress) */
-  bytes?: number;
+  bytes: number;
+  /** bytes of the file read so far (at the end: all of it, unless reading stopped early, e.g. an unknown layout) */
+  bytesRead: number;
 }
 
 /**
@@ -46,18 +51,31 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
   const ingestRun = options.ingestRun ?? randomUUID();
   const file = basename(options.file);
   const rejectTopic = topicName(options.topicPrefix, "rejects");
-  const report: IngestReport = { ingestRun, file, read: 0, published: 0, rejected: 0, byReason: {} };
+  const bytes = (await stat(options.file)).size;
+  const report: IngestReport = {
+    ingestRun,
+    file,
+    read: 0,
+    published: 0,
+    publishedByFeed: { revenue: 0, customs: 0 },
+    rejected: 0,
+    byReason: {},
+    bytes,
+    bytesRead: 0,
+  };
   const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
   const provenance = (line: number, format: string) => ({ source: options.source ?? file, file, line, ingestRun, format });
   let batch: OutgoingMessage[] = [];
-  let pending = { published: 0, rejected: 0 };
+  let pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
   let lastFormat = options.format ?? "unknown";
   const flush = async () => {
     if (batch.length > 0) await options.producer.send(batch);
     report.published += pending.published;
     report.rejected += pending.rejected;
+    report.publishedByFeed.revenue += pending.revenue;
+    report.publishedByFeed.customs += pending.customs;
     batch = [];
-    pending = { published: 0, rejected: 0 };
+    pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
     options.onProgress?.(report);
   };
   const rows = readFeed(options.file, {
@@ -68,6 +86,9 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     onLayout: (layout) => {
       report.layout = layout;
     },
+    onBytesRead: (n) => {
+      report.bytesRead = n;
+    },
   });
   for await (const row of rows) {
     report.read += 1;
@@ -77,6 +98,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
       const topic = topicName(options.topicPrefix, row.feed === "revenue" ? "revenueRaw" : "customsRaw");
       batch.push({ topic, key: rawRecordKey(value), value, headers });
       pending.published += 1;
+      pending[row.feed] += 1;
     } else {
       const value: Rejection = {
         schemaVersion: 1,

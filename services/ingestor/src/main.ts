@@ -11,12 +11,18 @@ const IngestorEnv = ServiceEnv.extend({
 await runWorker({
   name: "ingestor",
   env: IngestorEnv,
-  start: async ({ config, logger }) => {
+  start: async ({ config, logger, metrics }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-ingestor", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const producer = new JsonProducer(kafka);
     await producer.start();
-    const watcher = await startInboxWatcher({ dir: config.ENTREPOT_INBOX, producer, topicPrefix: config.ENTREPOT_TOPIC_PREFIX, logger });
+    const watcher = await startInboxWatcher({
+      dir: config.ENTREPOT_INBOX,
+      producer,
+      topicPrefix: config.ENTREPOT_TOPIC_PREFIX,
+      logger,
+      metrics,
+    });
     return { ready: watcher.ready, close: () => watcher.close().finally(() => producer.close()) };
   },
 });

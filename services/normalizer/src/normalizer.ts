@@ -74,6 +74,13 @@ export interface BatchCounts {
   stale: number;
 }
 
+/** What became of each consumed message, with the feed of the raw topic it came from (for per-feed metrics). */
+export interface Outcome {
+  feed: "revenue" | "customs";
+  outcome: "clean" | "rejected" | "duplicate";
+  reason?: string;
+}
+
 /**
  * A batch of raw messages -> outputs: clean facts that are new or newer revisions go to the
  * compacted clean topics; the same fact again is dropped (counted as duplicate); an older
@@ -84,25 +91,30 @@ export async function planBatch(
   topicPrefix: string,
   gate: RevisionGate,
   options: NormalizeOptions = {},
-): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[] }> {
+): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
   const normalized = messages.map((m) => normalizeMessage(m, topicPrefix, options));
   const facts = normalized.flatMap((n) => (n.kind === "clean" ? [n.fact] : []));
   const decisions = await gate.decide(facts);
   const counts: BatchCounts = { consumed: messages.length, clean: 0, rejected: 0, duplicates: 0, stale: 0 };
   const reasons: string[] = [];
   const outputs: OutgoingMessage[] = [];
+  const outcomes: Outcome[] = [];
+  const customsRaw = topicName(topicPrefix, "customsRaw");
   let d = 0;
   normalized.forEach((n, i) => {
     const m = messages[i] as IncomingMessage;
+    const feed = m.topic === customsRaw ? "customs" : "revenue";
     if (n.kind === "rejected") {
       outputs.push(n.out);
       counts.rejected += 1;
       reasons.push(n.reason);
+      outcomes.push({ feed, outcome: "rejected", reason: n.reason });
       return;
     }
     const { decision, key, previousAsOf } = decisions[d++] as { decision: string; key: string; previousAsOf?: string };
     if (decision === "duplicate") {
       counts.duplicates += 1;
+      outcomes.push({ feed, outcome: "duplicate" });
       return;
     }
     if (decision === "stale") {
@@ -114,6 +126,7 @@ export async function planBatch(
       counts.rejected += 1;
       counts.stale += 1;
       reasons.push("stale_revision");
+      outcomes.push({ feed, outcome: "rejected", reason: "stale_revision" });
       return;
     }
     const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
@@ -126,18 +139,23 @@ export async function planBatch(
       headers,
     });
     counts.clean += 1;
+    outcomes.push({ feed, outcome: "clean" });
   });
-  return { outputs, counts, reasons };
+  return { outputs, counts, reasons, outcomes };
 }
 
 /** raw topics -> clean topics + dead letters; commits only after outputs are acknowledged. */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { kafka, topicPrefix, logger, metrics } = options;
   const tolerance = options.errorTolerance ?? "all";
-  const consumed = metrics.counter("entrepot_normalizer_consumed_total", "raw records consumed");
-  const cleaned = metrics.counter("entrepot_normalizer_clean_total", "clean records published");
-  const rejected = metrics.counter("entrepot_normalizer_rejected_total", "records dead-lettered, by reason");
-  const duplicates = metrics.counter("entrepot_normalizer_duplicates_total", "records identical to the published revision, dropped");
+  // per feed: consumed = clean + rejected (stale revisions are reason stale_revision) + duplicates
+  const consumed = metrics.counter("entrepot_normalizer_consumed_total", "raw records consumed, by feed");
+  const cleaned = metrics.counter("entrepot_normalizer_clean_total", "clean records published, by feed");
+  const rejected = metrics.counter("entrepot_normalizer_rejected_total", "records dead-lettered, by feed and reason");
+  const duplicates = metrics.counter(
+    "entrepot_normalizer_duplicates_total",
+    "records identical to the published revision, dropped without any message, by feed",
+  );
   const gate = new RevisionGate(options.revisions);
   const producer = new JsonProducer(kafka);
   await producer.start();
@@ -148,7 +166,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
-      const { outputs, counts, reasons } = await planBatch(messages, topicPrefix, gate, options.normalize);
+      const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, gate, options.normalize);
       if (tolerance === "none" && counts.rejected > 0) {
         // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
         const first = outputs.find((o) => o.topic === topicName(topicPrefix, "rejects"));
@@ -161,10 +179,12 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       }
       await producer.send(outputs);
       await gate.commit();
-      consumed({}, counts.consumed);
-      if (counts.clean > 0) cleaned({}, counts.clean);
-      if (counts.duplicates > 0) duplicates({}, counts.duplicates);
-      for (const reason of reasons) rejected({ reason });
+      for (const o of outcomes) {
+        consumed({ feed: o.feed });
+        if (o.outcome === "clean") cleaned({ feed: o.feed });
+        else if (o.outcome === "duplicate") duplicates({ feed: o.feed });
+        else rejected({ feed: o.feed, reason: o.reason ?? "unknown" });
+      }
       logger.debug({ ...counts }, "normalized batch");
     },
   });

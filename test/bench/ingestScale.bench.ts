@@ -1,0 +1,141 @@
+import { once } from "node:events";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTopics, ingest } from "@entrepot/cli";
+import { createKafka } from "@entrepot/kafka";
+import { createLogger } from "@entrepot/runtime";
+import { topicDefinitions } from "@entrepot/schemas";
+import { uniquePrefix } from "@entrepot/testkit";
+import type { BenchContext, BenchResult } from "./run";
+
+const TARGET_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
+const REPORTERS = ["SG", "TW", "KR", "MY", "VN", "JP", "DE", "NL", "US", "MX"];
+const PARTNERS = ["CN", "HK", "US", "Taiwan", "Korea, Rep.", "Viet Nam", "India", "Türkiye", "MY", "World"];
+const FLOWS = ["export", "import", "re-export", "M", "X"];
+const HS = ["854231", "854232", "847130", "8542.39", "847330", "85423190", "851762", "852852"];
+const MiB = 2 ** 20;
+
+/**
+ * Writes a canonical customs CSV of about `bytes` bytes, streaming (never holding the file in
+ * memory); one row in 1000 is ragged (`column_count` at ingest). Returns the rows written.
+ */
+async function writeCustoms(path: string, bytes: number): Promise<number> {
+  const out = createWriteStream(path, { highWaterMark: 4 * MiB });
+  let written = 0;
+  let rows = 0;
+  const write = async (text: string) => {
+    written += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, "drain");
+  };
+  await write("reporter,partner,flow,hs_code,period,value,currency,quantity,quantity_unit,net_weight_kg,source,reported_at\n");
+  while (written < bytes) {
+    const parts: string[] = [];
+    for (let k = 0; k < 2000; k++, rows++) {
+      const i = rows;
+      const month = String((i % 12) + 1).padStart(2, "0");
+      const year = 2015 + (Math.floor(i / 12) % 10);
+      if (i % 1000 === 999) {
+        parts.push(`${REPORTERS[i % 10]},${PARTNERS[(i >> 3) % 10]},export,854231,${year}-${month}\n`);
+        continue;
+      }
+      const value = ((i * 7919) % 9_999_991) + 1000;
+      parts.push(
+        `${REPORTERS[i % 10]},"${PARTNERS[(i >> 3) % 10]}",${FLOWS[i % 5]},${HS[(i >> 5) % 8]},${year}-${month},${value}.25,USD,${(value % 50_000) + 10},u,${value % 70_000},bench-gen,2025-0${(i % 9) + 1}-15\n`,
+      );
+    }
+    await write(parts.join(""));
+  }
+  out.end();
+  await once(out, "finish");
+  return rows;
+}
+
+const rssMB = () => Math.round(process.memoryUsage().rss / MiB);
+/** the kernel's high-water mark of this process's resident set (covers peaks between samples) */
+const vmHwmMB = () => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+};
+
+/**
+ * Ingest at scale: a generated customs CSV of BENCH_INGEST_MB MB (default 1024), written to a
+ * temporary folder at run time, ingested by the real ingestor (`ingest`, the CLI's path: stream ->
+ * customs.raw.v1 in acknowledged batches) in this process, while this process's RSS is sampled
+ * every 100 ms and recorded when 10%, 25%, 50%, 75% and 100% of the file's bytes have been read.
+ */
+export default async function run(ctx: BenchContext): Promise<BenchResult> {
+  const tmp = mkdtempSync(join(tmpdir(), "entrepot-bench-ingest-"));
+  const file = join(tmp, "customs.csv");
+  const brokers = ctx.kafkaBrokers.split(",");
+  const prefix = uniquePrefix("bench-scale");
+  const logger = createLogger({ name: "bench", level: "warn" });
+  const kafka = createKafka({ brokers, clientId: "bench-ingest-scale", logger });
+  try {
+    const g0 = performance.now();
+    const rowsWritten = await writeCustoms(file, TARGET_MB * MiB);
+    const generateS = (performance.now() - g0) / 1000;
+    const size = statSync(file).size;
+    process.stderr.write(
+      `[bench] ingestScale: generated ${(size / MiB).toFixed(0)} MiB, ${rowsWritten} rows in ${generateS.toFixed(0)} s\n`,
+    );
+    await createTopics(brokers, prefix, logger);
+
+    const rssBefore = rssMB();
+    let peakRss = rssBefore;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, rssMB());
+    }, 100);
+    const marks = [0.1, 0.25, 0.5, 0.75, 1];
+    const atMark: Record<string, number> = {};
+    let lastLog = 0;
+    const t0 = performance.now();
+    const report = await ingest(kafka, prefix, file, "customs", (r) => {
+      const rss = rssMB();
+      peakRss = Math.max(peakRss, rss);
+      while (marks.length > 0 && r.bytesRead >= (marks[0] as number) * size) {
+        atMark[`${Math.round((marks.shift() as number) * 100)}%`] = rss;
+      }
+      if (performance.now() - lastLog > 30_000) {
+        lastLog = performance.now();
+        process.stderr.write(
+          `[bench] ingestScale: ${((100 * r.bytesRead) / size).toFixed(0)}% ${r.read} rows, RSS ${rss} MB, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+        );
+      }
+    });
+    const ingestS = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const rssAfter = rssMB();
+    const mb = size / 1e6;
+    return {
+      name: "Customs ingest at scale (1 GB class file)",
+      figures: {
+        "file (generated, customs-csv)": `${(size / MiB).toFixed(0)} MiB (${mb.toFixed(0)} MB), ${rowsWritten} rows`,
+        "ingest: read = published + rejected": `${report.read} = ${report.published} + ${report.rejected} (${Object.entries(report.byReason)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")})`,
+        "ingest: bytes read / file size": `${report.bytesRead} / ${report.bytes}`,
+        "ingest: wall time (s)": ingestS.toFixed(1),
+        "ingest: rows/s (CSV -> customs.raw.v1, acked)": Math.round(report.read / ingestS),
+        "ingest: MB/s (file bytes)": (mb / ingestS).toFixed(2),
+        "RSS before ingest (MB)": rssBefore,
+        "RSS at 10% / 25% / 50% / 75% / 100% of the file read (MB)": ["10%", "25%", "50%", "75%", "100%"]
+          .map((k) => atMark[k] ?? "?")
+          .join(" / "),
+        "peak RSS sampled during ingest, every 100 ms and per batch (MB)": peakRss,
+        "RSS after ingest (MB)": rssAfter,
+        "VmHWM of the process (kernel high-water mark, whole run, MB)": vmHwmMB(),
+      },
+      notes:
+        `BENCH_INGEST_MB=${TARGET_MB}; file generated in ${generateS.toFixed(0)} s into ${tmpdir()} and deleted afterwards. ` +
+        "The benchmark process is the ingesting process (same code path as `pnpm entrepot ingest`); one Kafka broker " +
+        "on the same machine shares its cores.",
+    };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: topicDefinitions(prefix).map((t) => t.name) }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
