@@ -24,7 +24,7 @@ describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
     );
   });
 
-  it("fires on a spike in an otherwise flat series and says it fell when it falls back", () => {
+  it("fires on a spike in an otherwise flat series", () => {
     const shares = [10, 10.5, 9.5, 10, 10.2, 9.8, 10.1, 9.9, 10, 22, 10, 10];
     const drafts = detectShareShifts(series("X", "FY2020-Q1", shareRows(shares)));
     expect(drafts.map((d) => `${d.region}|${d.period}`)).toContain("SG|FY2022-Q2");
@@ -36,11 +36,22 @@ describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
     const last = shares.length - 1;
     expect(Math.abs((shares[last] as number) - (shares[last - 4] as number))).toBeGreaterThanOrEqual(DEFAULT_SHARE_SHIFT.minShiftPp);
     expect(detectShareShifts(series("V", "FY2020-Q1", shareRows(shares))).filter((d) => d.period === "FY2023-Q4")).toEqual([]);
-    // the same last move in a calm history fires
-    const calm = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 19, 10, 10, 10, 10];
-    calm[last - 4] = 19;
+    // the same last move (19% -> 10%) in a calm history fires
+    const calm = shares.map(() => 19);
     calm[last] = 10;
-    expect(detectShareShifts(series("C", "FY2020-Q1", shareRows(calm))).map((d) => d.period)).toContain("FY2023-Q4");
+    expect(detectShareShifts(series("C", "FY2020-Q1", shareRows(calm))).map((d) => d.period)).toEqual(["FY2023-Q4"]);
+  });
+
+  it("does not report the year after a one-quarter spike as a fall (an echo of the outlier base), but does report a real fall", () => {
+    const flat = [10, 10.5, 9.5, 10, 10.2, 9.8, 10.1, 9.9, 10, 22, 10, 10, 10.1, 9.9, 10, 10];
+    const periods = (shares: number[]) =>
+      detectShareShifts(series("E", "FY2020-Q1", shareRows(shares))).map((d) => `${d.period} ${d.observed > d.baseline ? "up" : "down"}`);
+    // the spike in FY2022-Q2 fires; FY2023-Q2 (10% against 22% a year earlier, 10% two years earlier) does not
+    expect(periods(flat)).toEqual(["FY2022-Q2 up"]);
+    // a year after the spike the share falls well below its level of two years earlier: that is news
+    const realFall = [...flat];
+    realFall[13] = 1;
+    expect(periods(realFall)).toEqual(["FY2022-Q2 up", "FY2023-Q2 down"]);
   });
 
   it("needs a minimum history: a jump in the second year is not judged", () => {

@@ -40,7 +40,9 @@ export const DEFAULT_SHARE_SHIFT: ShareShiftConfig = {
  * robust outlier (median/MAD z >= `minZ`) against the previous `window` year-on-year changes.
  * Seasonal differencing keeps quarterly seasonality and a steady trend from reading as a surge.
  * Regions absent from either period are not compared (that is a definition change, not a move),
- * and periods with a tiny total are not judged.
+ * and periods with a tiny total are not judged. A move that only undoes an outlier in the base
+ * period (a one-quarter spike a year earlier, the share now back at its level of two years
+ * earlier) is an echo of that outlier, not a new shift, and is not reported.
  */
 export function detectShareShifts(
   compositions: readonly Composition[],
@@ -87,9 +89,20 @@ export function detectShareShifts(
         const change = logRatio(part.share) - logRatio(before.share);
         const { z } = robustZ(change, history, config.sigmaFloor);
         if (Math.abs(z) < config.minZ || Math.sign(z) !== Math.sign(delta)) continue;
-        const company = entityLabel(now.entity);
         const twoBack = sameQuarterYearBefore(basePeriod);
         const olderShare = twoBack ? byPeriod.get(twoBack)?.parts.find((p) => p.region === part.region)?.share : undefined;
+        if (
+          isEchoOfOutlierBase(
+            changes,
+            series.findIndex((c) => c.period === basePeriod),
+            delta,
+            part.share,
+            olderShare,
+            config,
+          )
+        )
+          continue;
+        const company = entityLabel(now.entity);
         const context = olderShare !== undefined ? ` It was ${pct(olderShare)} in ${twoBack}.` : "";
         drafts.push({
           alertId: alertIdFor(SHARE_SHIFT, now.entity, part.region, now.period),
@@ -117,4 +130,29 @@ export function detectShareShifts(
     });
   }
   return drafts;
+}
+
+/**
+ * The base period (a year earlier) was itself an outlier in the other direction (its own
+ * year-on-year change has |z| >= minZ against its history), and against the period a year before
+ * that the share has moved less than `minShiftPp`: the current move is the outlier fading, not news.
+ */
+function isEchoOfOutlierBase(
+  changes: readonly (number | undefined)[],
+  baseIndex: number,
+  delta: number,
+  share: number,
+  twoYearsEarlierShare: number | undefined,
+  config: ShareShiftConfig,
+): boolean {
+  const baseChange = baseIndex >= 0 ? changes[baseIndex] : undefined;
+  if (baseChange === undefined) return false;
+  const baseHistory = changes
+    .slice(0, baseIndex)
+    .filter((v): v is number => v !== undefined)
+    .slice(-config.window);
+  if (baseHistory.length < config.minHistory) return false;
+  const { z } = robustZ(baseChange, baseHistory, config.sigmaFloor);
+  if (Math.abs(z) < config.minZ || Math.sign(z) === Math.sign(delta)) return false;
+  return twoYearsEarlierShare !== undefined && Math.abs(share - twoYearsEarlierShare) * 100 + 1e-9 < config.minShiftPp;
 }

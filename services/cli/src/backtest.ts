@@ -285,9 +285,10 @@ export function formatBacktest(run: BacktestRun, command: string): string {
       `period adds at most ${ls.clip - ls.k} < h = ${ls.h} to the CUSUM (by design, a spike is not a regime change). Spikes below ` +
       `\`shareShift.minShiftPp\` (${rules.shareShift.minShiftPp} pp) fail its pp test: ${spikeBand.filter((x) => x.detected).length} of ` +
       `${spikeBand.length} spikes of 5-${rules.shareShift.minShiftPp} pp detected. Of the ${spikeFalse.length} false alerts on spike entities, ` +
-      `${fallBacks.length} are \`share_shift_yoy\` alerts on the spiked region four quarters later: that quarter, back ` +
-      "at its usual level, is compared with the spike itself and reported as a fall. That caps spike precision near 0.5 whatever " +
-      "the thresholds; raising it needs a change to the rule (e.g. not using a period that was itself an outlier as the year-earlier base), not a threshold.",
+      `${fallBacks.length} are \`share_shift_yoy\` alerts on the spiked region four quarters later, reported as a fall from the spike. ` +
+      "The rule does not report such echoes when the share is back within the pp threshold of its level two years earlier " +
+      "(the year-earlier base was itself an outlier); the ones left are where noise put that quarter more than the threshold away. " +
+      "Lowering `minShiftPp` catches more small spikes but costs false alerts on noise (figures in docs/detection.md).",
     "- Level shifts, climbs and drops: `level_shift` raises them, usually with the data of the quarter of the step (mean delay above), " +
       "`share_shift_yoy` again during the following year. Its onset can precede the labelled start when noise had already " +
       "pushed the CUSUM up; alerts are judged by when they were raised, not by their onset.",
