@@ -1,6 +1,7 @@
 import { CustomsClean } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REEXPORT_SURGE, detectReexportSurges } from "./reexportSurge";
+import { parseRulesConfig } from "./rulesConfig";
 
 const NAMES: Record<string, string> = { SG: "Singapore", CN: "China", HK: "Hong Kong", US: "United States", TW: "Taiwan" };
 
@@ -61,5 +62,21 @@ describe("re-export surge (hub exports to destinations of concern up while its i
     const july = hub({ cn: 35, hk: 12, us: 40, imports: 90 });
     expect(detectReexportSurges(july.filter((r) => r.period >= "2024-06"))).toEqual([]);
     expect(detectReexportSurges(july, { ...DEFAULT_REEXPORT_SURGE, destinations: ["RU"] })).toEqual([]);
+  });
+
+  it("says whether a selected rule pack's controls were in effect in the alert's month", () => {
+    const pack = parseRulesConfig("rulePack: export-controlled-accelerators@2025.1\n").reexportSurge;
+    const [inForce] = detectReexportSurges(hub({ cn: 35, hk: 12, us: 40, imports: 90 }), pack);
+    expect(inForce?.summary).toMatch(
+      /Rule pack export-controlled-accelerators@2025\.1: controls on \d+ of its \d+ listed goods to CN \(since 2022-10-07\), HK \(since 2020-07-14\) were in effect in 2024-07\.$/,
+    );
+    // the same surge in 2019, before any entry of the pack applied
+    const early = hub({ cn: 35, hk: 12, us: 40, imports: 90 }).map((r) => ({ ...r, period: r.period.replace("2024", "2019") }));
+    const [before] = detectReexportSurges(early, pack);
+    expect(before?.summary).toMatch(
+      /no control on these goods to these destinations was yet in effect in 2019-07 \(the earliest applies from 20\d\d-\d\d-\d\d\)\.$/,
+    );
+    // without a pack, no such sentence
+    expect(detectReexportSurges(hub({ cn: 35, hk: 12, us: 40, imports: 90 }))[0]?.summary).not.toMatch(/Rule pack/);
   });
 });

@@ -27,6 +27,36 @@ export interface ReexportSurgeConfig {
   minImportRise: number;
   /** months whose exports to destinations of concern are below this (USD) are not judged */
   minValueUsd: number;
+  /**
+   * when the goods and destinations come from a rule pack: its name and the dates its entries
+   * apply from, so an alert says whether controls were in effect in its month
+   */
+  controls?: ControlDates | undefined;
+}
+
+/** A rule pack's effective dates (ISO dates), as far as the re-export surge rule uses them. */
+export interface ControlDates {
+  pack: string;
+  goods: { hs: string; effectiveFrom: string }[];
+  destinations: { country: string; effectiveFrom: string }[];
+}
+
+/**
+ * One sentence on the controls of a rule pack in a month (`YYYY-MM`, read as its last day): which
+ * of the destinations seen were controlled for how many of the watched goods, or that none was yet.
+ */
+export function controlsInEffect(controls: ControlDates, period: string, destinations: readonly string[]): string {
+  const day = /^\d{4}-\d{2}$/.test(period) ? `${period}-31` : /^\d{4}$/.test(period) ? `${period}-12-31` : period;
+  const goods = controls.goods.filter((g) => g.effectiveFrom <= day);
+  const seen = controls.destinations.filter((d) => destinations.includes(d.country));
+  const inForce = seen.filter((d) => d.effectiveFrom <= day);
+  if (goods.length > 0 && inForce.length > 0)
+    return (
+      `Rule pack ${controls.pack}: controls on ${goods.length} of its ${controls.goods.length} listed goods to ` +
+      `${inForce.map((d) => `${d.country} (since ${d.effectiveFrom})`).join(", ")} were in effect in ${period}.`
+    );
+  const dates = [...(goods.length === 0 ? controls.goods : []), ...(inForce.length === 0 ? seen : [])].map((e) => e.effectiveFrom).sort();
+  return `Rule pack ${controls.pack}: no control on these goods to these destinations was yet in effect in ${period}${dates[0] ? ` (the earliest applies from ${dates[0]})` : ""}.`;
 }
 
 export const DEFAULT_REEXPORT_SURGE: ReexportSurgeConfig = {
@@ -48,6 +78,7 @@ interface Month {
   imports: number;
   evidence: string[];
   names: Set<string>;
+  codes: Set<string>;
 }
 
 /**
@@ -70,12 +101,20 @@ export function detectReexportSurges(
       continue;
     if (r.frequency !== "M" || r.hsCode === "TOTAL" || !config.hsPrefixes.some((p) => r.hsCode.startsWith(p))) continue;
     const hub = hubs.get(r.reporter) ?? { name: r.reporterName, months: new Map<string, Month>() };
-    const m = hub.months.get(r.period) ?? { concern: 0, exports: 0, imports: 0, evidence: [], names: new Set<string>() };
+    const m = hub.months.get(r.period) ?? {
+      concern: 0,
+      exports: 0,
+      imports: 0,
+      evidence: [],
+      names: new Set<string>(),
+      codes: new Set<string>(),
+    };
     if (r.flow === "export" || r.flow === "re-export") {
       m.exports += r.valueUsd;
       if (concern.has(r.partner)) {
         m.concern += r.valueUsd;
         m.names.add(r.partnerName);
+        m.codes.add(r.partner);
         m.evidence.push(customsCleanKey(r));
       }
     } else if (r.flow === "import") {
@@ -124,7 +163,8 @@ export function detectReexportSurges(
         summary:
           `${hub.name}'s exports of ${config.group} to ${destinations} reached $${(now.concern / 1e6).toFixed(1)}m in ${period}, ` +
           `${times(now.concern, baseConcern)} the median of the previous ${earlier.length} months, ${pct(share)} of its exports of these goods ` +
-          `(${pp(share - baseShare)}), while its imports of the same goods rose ${times(now.imports, baseImports)}; ${basis}.`,
+          `(${pp(share - baseShare)}), while its imports of the same goods rose ${times(now.imports, baseImports)}; ${basis}.` +
+          (config.controls ? ` ${controlsInEffect(config.controls, period, [...now.codes])}` : ""),
         basis,
         evidence: now.evidence.sort(),
       });

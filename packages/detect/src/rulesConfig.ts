@@ -24,7 +24,8 @@ function applyRulePack(input: unknown): unknown {
   const raw = input as Record<string, unknown>;
   const ref = raw.rulePack;
   if (typeof ref !== "string" || !RULE_PACKS.has(ref)) return input;
-  const pack = rulePackInEffect(getRulePack(ref));
+  const full = getRulePack(ref);
+  const pack = rulePackInEffect(full);
   const section = (name: string) => {
     const v = raw[name];
     return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -38,6 +39,11 @@ function applyRulePack(input: unknown): unknown {
       hsPrefixes: surge.hsPrefixes ?? pack.hsPrefixes,
       destinations: surge.destinations ?? pack.destinations,
       group: surge.group ?? `goods of rule pack ${ref}`,
+      controls: {
+        pack: ref,
+        goods: full.goods.map((g) => ({ hs: g.hs, effectiveFrom: g.effectiveFrom })),
+        destinations: full.destinations.map((d) => ({ country: d.country, effectiveFrom: d.effectiveFrom })),
+      },
     },
     corroboration: { ...corroboration, destinations: corroboration.destinations ?? pack.destinations },
   };
@@ -127,6 +133,15 @@ const RulesObject = z
         minSharePp: pp.default(DEFAULT_REEXPORT_SURGE.minSharePp),
         minImportRise: z.number().nonnegative().default(DEFAULT_REEXPORT_SURGE.minImportRise),
         minValueUsd: z.number().nonnegative().default(DEFAULT_REEXPORT_SURGE.minValueUsd),
+        /** set from the selected rule pack (`rulePack`), not written by hand */
+        controls: z
+          .object({
+            pack: z.string().regex(RULE_PACK_REF),
+            goods: z.array(z.object({ hs: z.string(), effectiveFrom: z.string() }).strict()),
+            destinations: z.array(z.object({ country: z.string(), effectiveFrom: z.string() }).strict()),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .default(DEFAULT_REEXPORT_SURGE),
