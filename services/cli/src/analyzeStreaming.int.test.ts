@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { customsCompositions, entityKey } from "@entrepot/detect";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
 import { readFeed } from "@entrepot/ingestor";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
@@ -8,6 +9,7 @@ import { normalizeRecord } from "@entrepot/normalize";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import {
   Alert,
+  type Composition,
   type CustomsClean,
   customsCleanKey,
   type RevenueClean,
@@ -176,6 +178,17 @@ describe("customs: streaming detector and offline analyze give the same answer (
     expect((await published()).map(said).sort(byId)).toEqual(offline.alerts.map(said).sort(byId));
     const assessment = offline.alerts.find((a) => a.rule === "corroboration");
     expect(assessment?.summary).toContain("consistent with an invoicing hub");
+
+    // customs compositions on shares.v1: each reporter's exports by partner and imports by origin of the watched goods
+    const { hsPrefixes, group } = rules.reexportSurge;
+    const expected = (["export", "import"] as const).flatMap((flow) => customsCompositions(customs, { hsPrefixes, flow, group }));
+    expect(expected.length).toBeGreaterThan(0);
+    const latestShares = new Map<string, unknown>();
+    for (const m of await readTopicToEnd(kafka, topicName(prefix, "shares"))) latestShares.set(m.key ?? "", JSON.parse(m.value ?? ""));
+    const customsShares = [...latestShares.values()].filter((c) => (c as Composition).entity.reporter !== undefined);
+    const view = (c: Composition) =>
+      `${entityKey(c.entity)}|${c.period} ${c.parts.map((p) => `${p.region}=${p.share.toFixed(4)}`).join(",")}`;
+    expect((customsShares as Composition[]).map(view).sort()).toEqual(expected.map(view).sort());
 
     // the rebuild replays both clean topics and recomputes nothing
     await handles.pop()?.close();

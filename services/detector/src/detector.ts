@@ -1,4 +1,5 @@
 import {
+  customsCompositions,
   DEFAULT_RULES,
   detectCompany,
   detectMirrorGaps,
@@ -9,7 +10,7 @@ import {
 } from "@entrepot/detect";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { type Alert, CustomsClean, HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
+import { type Alert, type Composition, CustomsClean, HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { type CustomsScope, DetectorState, matchesPrefixes } from "./detectorState";
 
@@ -33,7 +34,8 @@ export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsSco
 /**
  * The pure evaluation of one scope on the state in Redis: a company (revenue rules, and for a
  * watched company divergence + corroboration with the customs of its goods), an HS6 code (mirror
- * gaps) or a reporter (re-export surges). Shared by the live detector and the rebuild.
+ * gaps) or a reporter (re-export surges, and its exports by partner and imports by origin of the
+ * watched goods as compositions). Shared by the live detector and the rebuild.
  */
 export async function evaluateScope(
   state: DetectorState,
@@ -42,10 +44,16 @@ export async function evaluateScope(
   now: string,
 ): Promise<{ changes: Alert[]; compositions: ReturnType<typeof detectCompany>["compositions"] }> {
   if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) {
-    const drafts = scope.startsWith("hs6:")
-      ? detectMirrorGaps(await state.customsByHs6(scope.slice(4)), rules.mirrorGap)
-      : detectReexportSurges(await state.customsOfReporter(scope.slice(9), rules.reexportSurge.hsPrefixes), rules.reexportSurge);
-    return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions: [] };
+    if (scope.startsWith("hs6:")) {
+      const drafts = detectMirrorGaps(await state.customsByHs6(scope.slice(4)), rules.mirrorGap);
+      return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions: [] };
+    }
+    // a reporter's trade in the watched goods: its exports by partner and imports by origin go to shares.v1
+    const { hsPrefixes, group } = rules.reexportSurge;
+    const records = await state.customsOfReporter(scope.slice(9), hsPrefixes);
+    const compositions = (["export", "import"] as const).flatMap((flow) => customsCompositions(records, { hsPrefixes, flow, group }));
+    const drafts = detectReexportSurges(records, rules.reexportSurge);
+    return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions };
   }
   const watched = rules.watchList.filter((w) => w.company === scope);
   const customs = watched.length > 0 ? await state.customsOfGoods([...new Set(watched.flatMap((w) => w.hsCodes))]) : [];
@@ -92,18 +100,22 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const producer = new JsonProducer(kafka);
   await producer.start();
 
+  const shareMessage = (c: Composition): OutgoingMessage => ({
+    topic: topicName(topicPrefix, "shares"),
+    key: `${entityKey(c.entity)}|${c.period}`,
+    value: c,
+    headers: { [HEADERS.schemaVersion]: "1" },
+  });
+  const alertMessage = (a: Alert): OutgoingMessage => ({
+    topic: topicName(topicPrefix, "alerts"),
+    key: a.alertId,
+    value: a,
+    headers: { [HEADERS.schemaVersion]: "1" },
+  });
+
   const evaluateCompany = async (company: string): Promise<void> => {
     const { compositions, changes } = await evaluateScope(state, company, rules, new Date().toISOString());
-    const out: OutgoingMessage[] = compositions.map((c) => ({
-      topic: topicName(topicPrefix, "shares"),
-      key: `${entityKey(c.entity)}|${c.period}`,
-      value: c,
-      headers: { [HEADERS.schemaVersion]: "1" },
-    }));
-    for (const a of changes) {
-      out.push({ topic: topicName(topicPrefix, "alerts"), key: a.alertId, value: a, headers: { [HEADERS.schemaVersion]: "1" } });
-    }
-    await producer.send(out);
+    await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(company, changes);
     await state.clearDirty(company);
     for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
@@ -111,15 +123,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   };
 
   const evaluateCustoms = async (scope: CustomsScope): Promise<void> => {
-    const { changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
-    await producer.send(
-      changes.map((a) => ({
-        topic: topicName(topicPrefix, "alerts"),
-        key: a.alertId,
-        value: a,
-        headers: { [HEADERS.schemaVersion]: "1" },
-      })),
-    );
+    const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
+    await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
     await state.clearCustomsDirty(scope);
     for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
