@@ -43,7 +43,7 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect(dlq.stdout).toContain(`0 of 0 dead letters on ${prefix}rejects.v1`);
   });
 
-  it("manages subscriptions: add (secret shown once), list (no secret), rm", async () => {
+  it("manages subscriptions: add (secret shown once), list (no secret), rotate, rm", async () => {
     const added = await entrepot(
       "subscriptions",
       "add",
@@ -62,6 +62,20 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     const listed = await entrepot("subscriptions", "list", "--json");
     expect(listed.stdout).toContain(sub.id);
     expect(listed.stdout).not.toContain(sub.secret);
+    // rotate: a new secret, shown once; the old one keeps signing for the grace period
+    const before = Date.now();
+    const rotated = await entrepot("subscriptions", "rotate", sub.id, "--grace-hours", "2");
+    expect(rotated.code).toBe(0);
+    const newSecret = /secret \(shown once\): (whsec_\S+)/.exec(rotated.stdout)?.[1];
+    expect(newSecret).toMatch(/^whsec_/);
+    expect(newSecret).not.toBe(sub.secret);
+    const until = Date.parse(/previous secret signs too until (\S+)/.exec(rotated.stdout)?.[1] ?? "");
+    expect(until - before).toBeGreaterThanOrEqual(2 * 3_600_000 - 1000);
+    expect(until - before).toBeLessThan(2 * 3_600_000 + 60_000);
+    const relisted = (await entrepot("subscriptions", "list", "--json")).stdout;
+    expect(relisted).not.toContain(sub.secret);
+    expect(relisted).not.toContain(newSecret);
+    expect((await entrepot("subscriptions", "rotate", "no-such-id")).code).toBe(1);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(0);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(1);
   });

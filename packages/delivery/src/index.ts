@@ -13,4 +13,11 @@ export {
   type RoutingStateOptions,
 } from "./routingState";
 export { NewSilence, Silence, SilenceMatchers, SilenceStore, silenceMatches } from "./silenceStore";
-export { matches, type NewSubscription, type SubscriptionPatch, SubscriptionStore, signingSecrets } from "./subscriptionStore";
+export {
+  matches,
+  type NewSubscription,
+  publicSubscription,
+  type SubscriptionPatch,
+  SubscriptionStore,
+  signingSecrets,
+} from "./subscriptionStore";

@@ -135,6 +135,12 @@ export class SubscriptionStore {
   }
 }
 
+/** A subscription as listed by the API and the CLI: everything but the secrets (previous ones show only their expiry). */
+export function publicSubscription(sub: Subscription) {
+  const { secret: _secret, previousSecrets, ...rest } = sub;
+  return { ...rest, previousSecretsExpireAt: previousSecrets.map((p) => p.expiresAt) };
+}
+
 /** The secrets a delivery is signed with: the current one, then every previous one not yet expired. */
 export function signingSecrets(sub: Pick<Subscription, "secret" | "previousSecrets">, now = Date.now()): string[] {
   return [sub.secret, ...sub.previousSecrets.filter((p) => Date.parse(p.expiresAt) > now).map((p) => p.secret)];

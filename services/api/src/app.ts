@@ -1,6 +1,5 @@
-import { AlertLog, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
+import { AlertLog, publicSubscription, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
 import type { Logger } from "@entrepot/runtime";
-import type { Subscription } from "@entrepot/schemas";
 import type { SecretBox } from "@entrepot/webhooks";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Redis } from "ioredis";
@@ -25,12 +24,6 @@ export interface ApiOptions {
   logger: Logger;
   /** SSE: how long one XREAD waits before a heartbeat comment (default 15 s) */
   streamHeartbeatMs?: number;
-}
-
-/** A subscription as listed: everything but the secrets (previous ones show only their expiry). */
-function publicView(sub: Subscription) {
-  const { secret: _secret, previousSecrets, ...rest } = sub;
-  return { ...rest, previousSecretsExpireAt: previousSecrets.map((p) => p.expiresAt) };
 }
 
 function badRequest(reply: FastifyReply, err: ZodError) {
@@ -86,16 +79,16 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     // the only response that carries the secret
     return reply.code(201).send(created);
   });
-  app.get("/v1/subscriptions", async () => ({ subscriptions: (await subs.list()).map(publicView) }));
+  app.get("/v1/subscriptions", async () => ({ subscriptions: (await subs.list()).map(publicSubscription) }));
   app.get<{ Params: { id: string } }>("/v1/subscriptions/:id", async (req, reply) => {
     const sub = await subs.get(req.params.id);
-    return sub ? publicView(sub) : reply.code(404).send({ error: "not_found", id: req.params.id });
+    return sub ? publicSubscription(sub) : reply.code(404).send({ error: "not_found", id: req.params.id });
   });
   app.patch<{ Params: { id: string } }>("/v1/subscriptions/:id", async (req, reply) => {
     const body = parse(UpdateSubscriptionRequest, req.body);
     const { filters, ...rest } = body;
     const updated = await subs.update(req.params.id, { ...defined(rest), ...(filters ? { filters: defined(filters) } : {}) });
-    return updated ? publicView(updated) : reply.code(404).send({ error: "not_found", id: req.params.id });
+    return updated ? publicSubscription(updated) : reply.code(404).send({ error: "not_found", id: req.params.id });
   });
   app.post<{ Params: { id: string } }>("/v1/subscriptions/:id/rotate-secret", async (req, reply) => {
     const body = parse(RotateSecretRequest, req.body);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { SubscriptionStore } from "@entrepot/delivery";
+import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
 import { ingestFile } from "@entrepot/ingestor";
 import { createKafka, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { FORMATS, type Format, isFormat, parseMapping } from "@entrepot/normalize";
@@ -355,7 +355,7 @@ async function subscriptions(
     }
     if (sub === "list") {
       const { values } = parseArgs({ args, options: { json: { type: "boolean" } } });
-      const subs = (await store.list()).map(({ secret: _secret, ...rest }) => rest);
+      const subs = (await store.list()).map(publicSubscription);
       if (values.json) print(JSON.stringify(subs, null, 2));
       else for (const s of subs) print(`${s.id} ${s.enabled ? "enabled " : "disabled"} ${s.url} ${JSON.stringify(s.filters)}`);
       return 0;
