@@ -17,7 +17,7 @@ const env = {
 
 async function entrepot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", main, ...args], { cwd: repoRoot, env, timeout: 90_000 });
+    const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", main, ...args], { cwd: repoRoot, env, timeout: 150_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -78,6 +78,21 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect((await entrepot("subscriptions", "rotate", "no-such-id")).code).toBe(1);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(0);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(1);
+  });
+
+  it("runs the demo end to end: both feeds, three verified webhooks, balanced reconciliations, clean shutdown", {
+    timeout: 180_000,
+  }, async () => {
+    const demo = await entrepot("demo");
+    expect(demo.code).toBe(0);
+    expect(demo.stdout).toContain("every signature verified");
+    expect(demo.stdout).toMatch(/\[warning\] Singapore's share of NVDA revenue rose to 22\.0% in FY2025-Q3/);
+    expect(demo.stdout).toMatch(/Singapore was billed 22\.0% of NVDA revenue in FY2025-Q3 but recorded 9\.5% of the customs imports/);
+    expect(demo.stdout).toContain("consistent with an invoicing hub");
+    expect(demo.stdout.match(/balanced: {2}yes/g)).toHaveLength(2);
+    expect(demo.stdout).toContain("rejects:   bad_number=1");
+    expect(demo.stdout).toContain("Webhooks received in total: 3");
+    expect(demo.stdout).toContain("Services stopped: normalizer exit 0, detector exit 0, notifier exit 0");
   });
 
   it("refuses bad usage and bad configuration with a clear message", async () => {

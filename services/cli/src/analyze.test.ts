@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles, formatAnalysis } from "./analyze";
-import { watchRules, writeCustomsFixture } from "./analyzeFixture";
+import { SG_HUB_CUSTOMS, watchRules } from "./samples";
 
 const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
 
@@ -57,7 +57,7 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
   });
 
   it("reads customs files too: mirror gap, re-export surge, and with a watch list billing-vs-shipping divergence and corroboration", async () => {
-    const customsFile = writeCustomsFixture(mkdtempSync(join(tmpdir(), "analyze-customs-")));
+    const customsFile = SG_HUB_CUSTOMS;
     const result = await analyzeFiles({ files: [SAMPLE, customsFile], rules: watchRules(), now: "2026-01-01T00:00:00.000Z" });
     expect(result).toMatchObject({ read: 61 + 145, clean: 60 + 145, customs: 145 });
     const ids = result.alerts.map((a) => a.alertId);

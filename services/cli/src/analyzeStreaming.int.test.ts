@@ -1,6 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { customsCompositions, entityKey } from "@entrepot/detect";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
 import { readFeed } from "@entrepot/ingestor";
@@ -21,7 +19,7 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { analyzeFiles } from "./analyze";
-import { watchRules, writeCustomsFixture } from "./analyzeFixture";
+import { SG_HUB_CUSTOMS, watchRules } from "./samples";
 
 const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
 const logger = createLogger({ name: "analyze-int", level: "silent" });
@@ -144,7 +142,7 @@ describe("customs: streaming detector and offline analyze give the same answer (
   it("consumes customs.clean.v1 and publishes mirror gap, re-export surge, divergence and corroboration like analyze", async () => {
     await ensureTopics(kafka, topicDefinitions(prefix));
     await producer.start();
-    const customsFile = writeCustomsFixture(mkdtempSync(join(tmpdir(), "customs-int-")));
+    const customsFile = SG_HUB_CUSTOMS;
     const rules = watchRules();
     const offline = await analyzeFiles({ files: [SAMPLE, customsFile], rules });
     expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(

@@ -16,6 +16,7 @@ import {
   scrapeNormalizerMetrics,
   waitNormalized,
 } from "./pipelineRun";
+import { DEMO_RULES_FILE } from "./samples";
 import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
 
 export interface DemoOptions {
@@ -23,23 +24,33 @@ export interface DemoOptions {
   brokers: readonly string[];
   redisUrl: string;
   logger: Logger;
+  /** the revenue file (default: the NVDA sample) */
   file?: string;
+  /** the customs file (default: the constructed Singapore-hub sample); null: revenue only */
+  customsFile?: string | null;
   /** start (and afterwards stop) the local infra when it is not running; false when KAFKA_BROKERS/REDIS_URL point elsewhere */
   manageInfra: boolean;
   /** write to stdout */
   print: (line: string) => void;
 }
 
+/** The rules the demo's subscriber asks for: the share shift, and how the customs data reads it. */
+export const DEMO_RULES = ["share_shift_yoy", "billing_shipping_divergence", "corroboration"] as const;
+
 /**
- * The walking skeleton, end to end on real infrastructure: brings up Kafka and Redis if they
- * are not running, creates topics under a fresh prefix, starts normalizer, detector and
- * notifier as processes, subscribes a local webhook receiver, ingests the sample revenue file,
- * waits for the signed alert, verifies it, prints it and the reconciliation, and shuts down.
- * Returns the process exit code.
+ * The whole pipeline end to end on real infrastructure: brings up Kafka and Redis if they are not
+ * running, creates topics under a fresh prefix, starts normalizer, detector (with the demo watch
+ * list) and notifier as processes, subscribes a local webhook receiver to NVDA's share-shift,
+ * divergence and corroboration alerts, ingests the sample revenue file and the constructed
+ * customs file, waits for the signed webhooks, verifies them, prints them and the reconciliation
+ * of both ingest runs, and shuts down. Returns the process exit code.
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const { repoRoot, print, logger } = options;
   const file = options.file ?? resolve(repoRoot, "services/cli/samples/nvda-revenue.csv");
+  const customsFile =
+    options.customsFile === undefined ? resolve(repoRoot, "services/cli/samples/sg-hub-customs.csv") : options.customsFile;
+  const wanted: readonly string[] = customsFile ? DEMO_RULES : ["share_shift_yoy"];
   const startedInfra = options.manageInfra && !(await infraRunning(repoRoot));
   if (startedInfra) {
     print("Starting local Kafka and Redis (infra/scripts/infra.sh up) ...");
@@ -59,8 +70,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Topics created under prefix "${prefix}": ${created.length}`);
 
     const store = new SubscriptionStore(redis, prefix);
-    // The subscriber asks for NVDA's share-shift alerts; the other rules' alerts are listed from alerts.v1 below.
-    const sub = await store.add({ url: receiver.url, filters: { companies: ["NVDA"], rules: ["share_shift_yoy"] } });
+    // The subscriber asks for NVDA's share shift and what the customs data says about it; every alert is listed from alerts.v1 below.
+    const sub = await store.add({ url: receiver.url, filters: { companies: ["NVDA"], rules: [...wanted] } });
     print(`Subscriber ${sub.id} listening at ${receiver.url}`);
 
     const env = {
@@ -70,6 +81,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       ENTREPOT_TOPIC_PREFIX: prefix,
       ENTREPOT_SETTLE_MS: "1500",
       ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
+      // the watch list: NVDA's products (HS codes), their manufacturing origins and the hub to compare
+      ENTREPOT_RULES_FILE: DEMO_RULES_FILE,
       LOG_LEVEL: "info",
       HEALTH_PORT: "0",
     };
@@ -86,39 +99,61 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const t0 = Date.now();
     const report = await ingest(kafka, prefix, file, "revenue");
     print(`Ingested ${file}: ${report.read} rows, ${report.published} published, ${report.rejected} rejected at ingest`);
+    const customsReport = customsFile ? await ingest(kafka, prefix, customsFile, "customs") : undefined;
+    if (customsReport && customsFile)
+      print(
+        `Ingested ${customsFile}: ${customsReport.read} rows, ${customsReport.published} published, ${customsReport.rejected} rejected at ingest`,
+      );
 
+    // one webhook per rule asked for (a warning or info alert waits out the inhibition hold first)
     const deadline = Date.now() + 90_000;
-    while (receiver.requests.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const first = receiver.requests[0];
-    if (!first) {
-      print(`No webhook arrived within 90 s; see the service logs in ${logDir}`);
+    const received = () => new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { data: { rule: string } }).data.rule));
+    while (wanted.some((rule) => !received().has(rule)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const missing = wanted.filter((rule) => !received().has(rule));
+    if (receiver.requests.length === 0 || missing.length > 0) {
+      print(`No webhook for ${missing.join(", ")} arrived within 90 s; see the service logs in ${logDir}`);
       return 1;
     }
-    const headers = Object.fromEntries(Object.entries(first.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-    verify(sub.secret, headers, first.body);
-    const payload = JSON.parse(first.body) as { type: string; data: unknown };
-    const alert = Alert.parse(payload.data);
     print("");
-    print(`Webhook received ${Date.now() - t0} ms after ingest started; signature verified (webhook-id ${headers["webhook-id"]}):`);
-    print(`  [${alert.severity}] ${alert.summary}`);
-    print(`  rule ${alert.rule}, alert id ${alert.alertId}, status ${alert.status}, revision ${alert.revision}`);
+    print(`Webhooks received within ${Date.now() - t0} ms of the first ingest; every signature verified:`);
+    let firstPayload: unknown;
+    for (const rule of wanted) {
+      const request = receiver.requests.find((r) => (JSON.parse(r.body) as { data: { rule: string } }).data.rule === rule);
+      if (!request) continue;
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+      verify(sub.secret, headers, request.body);
+      const payload = JSON.parse(request.body) as { type: string; data: unknown };
+      firstPayload ??= payload;
+      const alert = Alert.parse(payload.data);
+      print(`  [${alert.severity}] ${alert.summary}`);
+      print(`    rule ${alert.rule}, alert id ${alert.alertId}, webhook-id ${headers["webhook-id"]}, revision ${alert.revision}`);
+    }
     print("");
     await waitNormalized(kafka, prefix, 30_000);
-    const rec = await reconcile(kafka, prefix, report, {
-      normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(normalizerMetrics)),
-    });
-    print("Reconciliation:");
-    for (const line of formatReconciliation(rec).split("\n")) print(`  ${line}`);
+    const delta = metricsDelta(metricsBefore, await scrapeNormalizerMetrics(normalizerMetrics));
+    let balanced = true;
+    const zero = { consumed: 0, clean: 0, rejected: 0, duplicates: 0 };
+    for (const [name, r, feed] of [
+      [file, report, "revenue"],
+      ...(customsReport && customsFile ? [[customsFile, customsReport, "customs"] as const] : []),
+    ] as const) {
+      // the normalizer's counts are per feed and each run holds one feed: a run takes its own feed's figures
+      const own = feed === "revenue" ? { revenue: delta.revenue, customs: zero } : { revenue: zero, customs: delta.customs };
+      const rec = await reconcile(kafka, prefix, r, { normalizerDelta: own });
+      balanced &&= rec.balanced;
+      print(`Reconciliation of ${name}:`);
+      for (const line of formatReconciliation(rec).split("\n")) print(`  ${line}`);
+    }
     print(`Webhooks received in total: ${receiver.requests.length}`);
     await waitDetected(kafka, prefix, 30_000);
     const all = (await readTopicToEnd(kafka, topicName(prefix, "alerts"))).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
     print("");
-    print(`All alerts on ${topicName(prefix, "alerts")} (${all.length}; the subscriber filtered on rule share_shift_yoy):`);
+    print(`All alerts on ${topicName(prefix, "alerts")} (${all.length}; the subscriber asked for ${wanted.join(", ")} on NVDA):`);
     for (const a of all) print(`  [${a.severity}] ${a.rule} ${a.region} ${a.period}: ${a.summary}`);
     print("");
-    print("Full alert payload:");
-    print(JSON.stringify(payload, null, 2));
-    return rec.balanced ? 0 : 1;
+    print("Full payload of the first webhook:");
+    print(JSON.stringify(firstPayload, null, 2));
+    return balanced ? 0 : 1;
   } finally {
     const codes = await stopServices(services);
     if (services.length > 0) print(`Services stopped: ${services.map((s, i) => `${s.name} exit ${codes[i]}`).join(", ")}`);
@@ -134,7 +169,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 /** Waits until the detector consumed every clean record and its settle window has passed (alerts published). */
 async function waitDetected(kafka: Kafka, prefix: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while ((await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean")])) > 0) {
+  const topics = [topicName(prefix, "revenueClean"), topicName(prefix, "customsClean")];
+  while ((await consumerLag(kafka, `${prefix}entrepot-detector`, topics)) > 0) {
     if (Date.now() > deadline) throw new Error(`detector still behind after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -50,7 +50,8 @@ const USAGE = `entrepot <command>
                                        precision, recall, F1, delay per anomaly type (Markdown)
   detector rebuild [--rules r.yaml]    rebuild detector state from the compacted topics (replay: notifies nobody)
   run <service>|all                    run ${SERVICES.join(", ")} (or all) in the foreground
-  demo [--file f.csv]                  the whole pipeline on the sample file, end to end
+  demo [--file f.csv] [--customs c.csv | --no-customs]   the whole pipeline on the sample revenue and
+                                       customs files, end to end
   subscriptions add --url U [--secret whsec_...] [--company C] [--region R] [--rule X]
                     [--min-severity info|warning|critical] [--json]
   subscriptions list [--json]
@@ -215,7 +216,10 @@ async function main(argv: string[]): Promise<number> {
       return codes.every((c) => c === 0) ? 0 : 1;
     }
     case "demo": {
-      const { values } = parseArgs({ args: [sub ?? "", ...rest].filter(Boolean), options: { file: { type: "string" } } });
+      const { values } = parseArgs({
+        args: [sub ?? "", ...rest].filter(Boolean),
+        options: { file: { type: "string" }, customs: { type: "string" }, "no-customs": { type: "boolean" } },
+      });
       return runDemo({
         repoRoot,
         brokers: config.KAFKA_BROKERS,
@@ -224,6 +228,7 @@ async function main(argv: string[]): Promise<number> {
         manageInfra: !process.env.KAFKA_BROKERS && !process.env.REDIS_URL,
         print,
         ...(values.file ? { file: resolve(values.file) } : {}),
+        ...(values["no-customs"] ? { customsFile: null } : values.customs ? { customsFile: resolve(values.customs) } : {}),
       });
     }
     case "schemas": {
