@@ -81,6 +81,8 @@ const RulesObject = z
       .object({
         enabled: z.boolean().default(DEFAULT_SHARE_SHIFT.enabled),
         minShiftPp: pp.default(DEFAULT_SHARE_SHIFT.minShiftPp),
+        confirmedShiftPp: pp.default(DEFAULT_SHARE_SHIFT.confirmedShiftPp),
+        confirmZ: z.number().positive().default(DEFAULT_SHARE_SHIFT.confirmZ),
         minZ: z.number().positive().default(DEFAULT_SHARE_SHIFT.minZ),
         criticalShiftPp: pp.default(DEFAULT_SHARE_SHIFT.criticalShiftPp),
         window: periods.default(DEFAULT_SHARE_SHIFT.window),

@@ -58,10 +58,22 @@ describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
     expect(detectShareShifts(series("Y", "FY2020-Q1", shareRows([10, 10, 10, 10, 25, 25, 25, 25])))).toEqual([]);
   });
 
-  it("stays quiet below the pp threshold however unusual the move", () => {
-    const shares = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 16];
+  it("stays quiet below the confirmed threshold however unusual the move", () => {
+    const shares = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 14];
     expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(shares)))).toEqual([]);
-    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(shares)), { ...DEFAULT_SHARE_SHIFT, minShiftPp: 5 })).toHaveLength(1);
+    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(shares)), { ...DEFAULT_SHARE_SHIFT, minShiftPp: 3 })).toHaveLength(1);
+  });
+
+  it("reports a move under minShiftPp (but at least confirmedShiftPp) only when it also stands out from the recent levels", () => {
+    // 10% for three years, then 16%: +6 pp on the year and far above every recent quarter
+    const spike = [10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 16];
+    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(spike))).map((d) => d.period)).toEqual(["FY2022-Q4"]);
+    expect(detectShareShifts(series("Z", "FY2020-Q1", shareRows(spike)), { ...DEFAULT_SHARE_SHIFT, confirmedShiftPp: 8 })).toEqual([]);
+    // the same +6 pp on the year where the recent quarters alternate 10% and 16%: not confirmed
+    const alternating = [10, 16, 10, 16, 10, 16, 10, 16, 10, 16, 10, 16, 16];
+    expect(detectShareShifts(series("A", "FY2020-Q1", shareRows(alternating)))).toEqual([]);
+    // (it passes the pp and year-on-year tests: only the level confirmation holds it back)
+    expect(detectShareShifts(series("A", "FY2020-Q1", shareRows(alternating)), { ...DEFAULT_SHARE_SHIFT, confirmZ: 0.5 })).toHaveLength(1);
   });
 
   it("stays quiet on a seasonal pattern (each quarter compared with the same quarter a year earlier)", () => {

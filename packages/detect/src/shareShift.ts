@@ -12,6 +12,15 @@ export interface ShareShiftConfig {
   enabled: boolean;
   /** minimum move of a region's share, in percentage points, against the same period a year earlier */
   minShiftPp: number;
+  /**
+   * a smaller move, of at least this many pp, counts too when it is also a robust outlier against
+   * the region's levels over the previous `window` periods (a spike or a step stands out from the
+   * recent quarters as well as from the year-earlier one; seasonality and noise rarely do both);
+   * at or above minShiftPp it has no effect
+   */
+  confirmedShiftPp: number;
+  /** the robust z against the recent levels such a smaller move needs (above minZ: two tests, a stricter bar) */
+  confirmZ: number;
   /** minimum robust z of the year-on-year change in the region's log-ratio against its own history */
   minZ: number;
   /** moves of at least this many pp, or z of at least 2 x minZ, are critical */
@@ -27,6 +36,8 @@ export interface ShareShiftConfig {
 export const DEFAULT_SHARE_SHIFT: ShareShiftConfig = {
   enabled: true,
   minShiftPp: 8,
+  confirmedShiftPp: 5,
+  confirmZ: 4,
   minZ: 3,
   criticalShiftPp: 12,
   window: 8,
@@ -75,7 +86,8 @@ export function detectShareShifts(
         if (!before || breaks?.between(now.entity, part.region, basePeriod, now.period)) continue;
         const delta = part.share - before.share;
         const movePp = Math.abs(delta) * 100;
-        if (movePp + 1e-9 < config.minShiftPp) continue;
+        const small = movePp + 1e-9 < config.minShiftPp;
+        if (small && movePp + 1e-9 < config.confirmedShiftPp) continue;
         let changes = changesByRegion.get(part.region);
         if (!changes) {
           changes = series.map((c) => yoyChange(part.region, c));
@@ -89,6 +101,17 @@ export function detectShareShifts(
         const change = logRatio(part.share) - logRatio(before.share);
         const { z } = robustZ(change, history, config.sigmaFloor);
         if (Math.abs(z) < config.minZ || Math.sign(z) !== Math.sign(delta)) continue;
+        if (small) {
+          // the log-ratio against the region's levels over the previous `window` periods
+          const levels = series
+            .slice(Math.max(0, i - config.window), i)
+            .map((c) => usable(c)?.parts.find((p) => p.region === part.region)?.share)
+            .filter((v): v is number => v !== undefined)
+            .map((v) => logRatio(v));
+          if (levels.length < config.minHistory) continue;
+          const level = robustZ(logRatio(part.share), levels, config.sigmaFloor).z;
+          if (Math.abs(level) < config.confirmZ || Math.sign(level) !== Math.sign(delta)) continue;
+        }
         const twoBack = sameQuarterYearBefore(basePeriod);
         const olderShare = twoBack ? byPeriod.get(twoBack)?.parts.find((p) => p.region === part.region)?.share : undefined;
         if (

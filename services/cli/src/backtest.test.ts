@@ -15,7 +15,7 @@ describe("entrepot backtest (generate -> analyze -> score)", () => {
     for (const m of run.result.byType) for (const v of [m.precision, m.recall, m.f1]) if (v !== null) expect(v >= 0 && v <= 1).toBe(true);
     const report = formatBacktest(run, "pnpm entrepot backtest --seed 3 --companies 24 --quarters 16");
     expect(report).toContain("Produced by `pnpm entrepot backtest --seed 3 --companies 24 --quarters 16`");
-    expect(report).toMatch(/\| F1 >= 0\.9 on level shifts of 5 pp or more \| \d\.\d\d \| \*\*(met|not met)\*\* \|/);
+    expect(report).toMatch(/\| F1 >= 0\.9 on level shifts of 5 pp or more \| \d\.\d{3} \| \*\*(met|not met)\*\* \|/);
     expect(report).toMatch(/\| noise \| revenue \| 6 \| 96 \| \d+ \|/);
     const again = await runBacktest({ seed: 3, companies: 24, quarters: 16 });
     expect(formatBacktest(again, "x")).toBe(formatBacktest(run, "x"));

@@ -161,8 +161,8 @@ export function formatBacktest(run: BacktestRun, command: string): string {
     "",
     "| aim | measured | |",
     "|---|---|---|",
-    `| F1 >= 0.9 on level shifts of 5 pp or more | ${fmt(f1Level)} | ${yes((f1Level ?? 0) >= 0.9)} |`,
-    `| F1 >= 0.9 on spikes of 5 pp or more | ${fmt(f1Spike)} | ${yes((f1Spike ?? 0) >= 0.9)} |`,
+    `| F1 >= 0.9 on level shifts of 5 pp or more | ${fmt(f1Level, 3)} | ${yes((f1Level ?? 0) >= 0.9)} |`,
+    `| F1 >= 0.9 on spikes of 5 pp or more | ${fmt(f1Spike, 3)} | ${yes((f1Spike ?? 0) >= 0.9)} |`,
     `| at most 1 false alert per 200 entity-periods of noise | ${fmt(noiseRate)} (${noise?.falseAlerts ?? 0} in ${noise?.entityPeriods ?? 0}) | ${yes(noiseRate !== null && noiseRate <= 1)} |`,
     "",
     "## Anomalies (an alert is expected)",
@@ -282,9 +282,11 @@ export function formatBacktest(run: BacktestRun, command: string): string {
     "## Reading",
     "",
     `- Spikes: a one-quarter spike can only be reported by \`share_shift_yoy\`. \`level_shift\` clips each period at ${ls.clip} sigma, so one ` +
-      `period adds at most ${ls.clip - ls.k} < h = ${ls.h} to the CUSUM (by design, a spike is not a regime change). Spikes below ` +
-      `\`shareShift.minShiftPp\` (${rules.shareShift.minShiftPp} pp) fail its pp test: ${spikeBand.filter((x) => x.detected).length} of ` +
-      `${spikeBand.length} spikes of 5-${rules.shareShift.minShiftPp} pp detected. Of the ${spikeFalse.length} false alerts on spike entities, ` +
+      `period adds at most ${ls.clip - ls.k} < h = ${ls.h} to the CUSUM (by design, a spike is not a regime change). A spike below ` +
+      `\`shareShift.minShiftPp\` (${rules.shareShift.minShiftPp} pp) must also stand out against the region's recent levels ` +
+      `(robust z >= \`confirmZ\` = ${rules.shareShift.confirmZ}, from \`confirmedShiftPp\` = ${rules.shareShift.confirmedShiftPp} pp): ` +
+      `${spikeBand.filter((x) => x.detected).length} of ${spikeBand.length} spikes of 5-${rules.shareShift.minShiftPp} pp detected. ` +
+      `Of the ${spikeFalse.length} false alerts on spike entities, ` +
       `${fallBacks.length} are \`share_shift_yoy\` alerts on the spiked region four quarters later, reported as a fall from the spike. ` +
       "The rule does not report such echoes when the share is back within the pp threshold of its level two years earlier " +
       "(the year-earlier base was itself an outlier); the ones left are where noise put that quarter more than the threshold away. " +
