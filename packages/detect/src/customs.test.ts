@@ -26,6 +26,24 @@ describe("customs compositions", () => {
       ["US", 0.4],
     ]);
   });
+
+  it("carries share changes against the previous month and the same month a year earlier, and HHI", () => {
+    const month = (period: string, cn: number, us: number) => [
+      rec("SG", "CN", "export", "854231", period, cn),
+      rec("SG", "US", "export", "854231", period, us),
+    ];
+    const comps = customsCompositions([...month("2023-07", 200, 800), ...month("2024-06", 300, 700), ...month("2024-07", 600, 400)], {
+      hsPrefixes: ["854231"],
+      flow: "export",
+    });
+    const july = comps.find((c) => c.period === "2024-07");
+    const cn = july?.parts.find((p) => p.region === "CN");
+    expect(cn?.changePrev).toBeCloseTo(0.3, 12);
+    expect(cn?.changeYoy).toBeCloseTo(0.4, 12);
+    expect(july?.hhi).toBeCloseTo(0.6 * 0.6 + 0.4 * 0.4, 12);
+    // 2024-06 follows a gap (no 2024-05)
+    expect(comps.find((c) => c.period === "2024-06")?.gapBefore).toBe(true);
+  });
 });
 
 describe("mirror gap (exporter FOB vs importer CIF)", () => {

@@ -1,5 +1,6 @@
 import { type Composition, type CustomsClean, customsCleanKey, type TradeFlow } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor } from "./alertDraft";
+import { annotateCompositions } from "./compositions";
 import { round } from "./format";
 
 /** Latest revision (latest `asOf`) per customs compaction key. */
@@ -34,7 +35,8 @@ export interface CustomsCompositionOptions {
 
 /**
  * Customs compositions: for a commodity group and month, a reporter's exports by partner (or
- * imports by origin). Entity `{reporter, hs, flow}`; parts are partners with value and share.
+ * imports by origin). Entity `{reporter, hs, flow}`; parts are partners with value, share and
+ * share changes against the previous month and the same month a year earlier; HHI.
  * Latest revision wins; only bilateral all-procedure rows are used.
  */
 export function customsCompositions(records: readonly CustomsClean[], options: CustomsCompositionOptions): Composition[] {
@@ -51,7 +53,7 @@ export function customsCompositions(records: readonly CustomsClean[], options: C
     cell.evidence.push(customsCleanKey(r));
     cells.set(k, cell);
   }
-  return [...cells.values()]
+  const compositions = [...cells.values()]
     .map((cell) => {
       const total = [...cell.parts.values()].reduce((s, p) => s + p.amount, 0);
       const parts = [...cell.parts]
@@ -68,6 +70,8 @@ export function customsCompositions(records: readonly CustomsClean[], options: C
       };
     })
     .sort((a, b) => a.entity.reporter.localeCompare(b.entity.reporter) || a.period.localeCompare(b.period));
+  // changes against the previous month and the same month a year earlier, gaps, appeared and disappeared partners
+  return annotateCompositions(compositions);
 }
 
 export const MIRROR_GAP = "mirror_gap";
