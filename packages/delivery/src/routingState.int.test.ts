@@ -68,6 +68,25 @@ describe("RoutingState delivery slots on real Redis", () => {
     expect(await redis.hkeys(outcomes)).toEqual(["evt_new"]);
     expect(await state.isUnchanged("s1", alert)).toBe(false);
   });
+
+  it("opens inhibition with a critical alert, closes it when resolved, and lets it lapse after the retention", async () => {
+    let now = Date.now();
+    const retentionMs = 60_000;
+    const prefix = uniquePrefix("inhibit");
+    const state = new RoutingState(redis, prefix, { retentionMs, now: () => now });
+    const critical = makeAlert({ alertId: "level_shift|NVDA|SG|FY2025-Q3", rule: "level_shift", severity: "critical" });
+    const warning = makeAlert();
+    await state.noteForInhibition(critical);
+    expect(await state.inhibitedBy(warning)).toBe(critical.alertId);
+    expect(await redis.pttl(`${prefix}entrepot:notifier:critical`)).toBeGreaterThan(0);
+    await state.noteForInhibition({ ...critical, status: "resolved", revision: 2 });
+    expect(await state.inhibitedBy(warning)).toBeUndefined();
+    // reopened, then no news for longer than the retention: trimmed on the next write
+    await state.noteForInhibition(critical);
+    now += retentionMs + 1;
+    await state.noteForInhibition(makeAlert({ alertId: "level_shift|AMD|SG|FY2025-Q3", entity: { company: "AMD" }, severity: "critical" }));
+    expect(await state.inhibitedBy(warning)).toBeUndefined();
+  });
 });
 
 function makeAlert(overrides: Partial<Alert> = {}): Alert {

@@ -180,12 +180,16 @@ export class RoutingState {
     return (await this.redis.hget(`${this.p}sent:${subscriptionId}`, alert.alertId)) === alertFingerprint(alert);
   }
 
-  /** A critical alert opens (fired/updated) or closes (resolved/retracted) inhibition of its scope. */
+  /**
+   * A critical alert opens (fired/updated) or closes (resolved/retracted) inhibition of its scope.
+   * An open inhibition lapses after the retention without news of its critical alert.
+   */
   async noteForInhibition(alert: Alert): Promise<void> {
     if (alert.severity !== "critical") return;
+    const scope = inhibitionScope(alert);
     if (alert.status === "fired" || alert.status === "updated")
-      await this.redis.hset(`${this.p}critical`, inhibitionScope(alert), alert.alertId);
-    else await this.redis.hdel(`${this.p}critical`, inhibitionScope(alert));
+      await this.hsetRetained(`${this.p}critical`, `${this.p}critical-at`, [[scope, alert.alertId]]);
+    else await this.redis.multi().hdel(`${this.p}critical`, scope).zrem(`${this.p}critical-at`, scope).exec();
   }
 
   /** The critical alert that inhibits this one, if any. */
