@@ -1,8 +1,9 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, ingest, spawnService, stopServices, waitReady } from "@entrepot/cli";
-import { consumerLag, createKafka } from "@entrepot/kafka";
+import { consumerLag, createKafka, JsonProducer, type Kafka, type OutgoingMessage, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { topicName } from "@entrepot/schemas";
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
@@ -25,8 +26,58 @@ function writeFeed(path: string): void {
 }
 
 /**
+ * The raw speed of the same broker, for comparison in the same run: (a) our producer path alone
+ * (the raw messages the ingest published, re-sent in batches of 500 through JsonProducer: JSON
+ * encoding, kafkajs, acks=all; no file reading or parsing), (b) Kafka's own Java producer
+ * (kafka-producer-perf-test from the jars in infra/kafka, acks=all, records of the same mean size).
+ */
+async function rawKafka(kafka: Kafka, brokers: string, sourceTopic: string, targetPrefix: string, logger: ReturnType<typeof createLogger>) {
+  await createTopics(brokers.split(","), targetPrefix, logger);
+  const target = topicName(targetPrefix, "revenueRaw");
+  const messages: OutgoingMessage[] = (await readTopicToEnd(kafka, sourceTopic)).map((m) => ({
+    topic: target,
+    key: m.key ?? "",
+    value: JSON.parse(m.value ?? "null") as unknown,
+    headers: m.headers,
+  }));
+  const meanBytes = Math.round(messages.reduce((n, m) => n + JSON.stringify(m.value).length, 0) / Math.max(1, messages.length));
+  const producer = new JsonProducer(kafka);
+  await producer.start();
+  const t0 = performance.now();
+  for (let i = 0; i < messages.length; i += 500) await producer.send(messages.slice(i, i + 500));
+  const kafkajsMs = performance.now() - t0;
+  await producer.close();
+  const jars = join(repoRoot, "infra/kafka/.jars/*");
+  const out = execFileSync(
+    "java",
+    [
+      "-cp",
+      jars,
+      `-Dlog4j2.configurationFile=${join(repoRoot, "infra/kafka/log4j2.properties")}`,
+      "org.apache.kafka.tools.ProducerPerformance",
+      "--topic",
+      target,
+      "--num-records",
+      String(messages.length),
+      "--record-size",
+      String(meanBytes),
+      "--throughput",
+      "-1",
+      "--producer-props",
+      `bootstrap.servers=${brokers}`,
+      "acks=all",
+    ],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  // last line: "N records sent, R records/sec (M MB/sec), ..."
+  const javaRate = Number(/([\d.]+) records\/sec/.exec(out.trim().split("\n").at(-1) ?? "")?.[1]);
+  return { kafkajsRate: messages.length / (kafkajsMs / 1000), javaRate, meanBytes, count: messages.length };
+}
+
+/**
  * Ingest throughput (CSV -> revenue.raw.v1, acknowledged) and normalizer throughput (raw -> clean +
- * rejects, one normalizer process), with the ingesting process's peak RSS.
+ * rejects, one normalizer process), with the ingesting process's peak RSS, against the raw speed
+ * of the same broker (`rawKafka`).
  */
 export default async function run(ctx: BenchContext): Promise<BenchResult> {
   const tmp = mkdtempSync(join(tmpdir(), "entrepot-bench-"));
@@ -61,6 +112,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
   } finally {
     await stopServices([normalizer]);
   }
+  const raw = await rawKafka(kafka, ctx.kafkaBrokers, topicName(prefix, "revenueRaw"), uniquePrefix("bench-raw"), logger);
+  const ingestRate = report.read / (ingestMs / 1000);
   const mb = statSync(file).size / 1e6;
   rmSync(tmp, { recursive: true, force: true });
   return {
@@ -69,10 +122,18 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       "rows in file": report.read,
       "file size (MB)": mb.toFixed(1),
       "ingest: rows published + rejected": `${report.published} + ${report.rejected}`,
-      "ingest: rows/s (CSV -> raw topic, acked)": Math.round(report.read / (ingestMs / 1000)),
+      "ingest: rows/s (CSV -> raw topic, acked)": Math.round(ingestRate),
       "ingest: peak RSS of ingesting process (MB)": Math.round(peakRss / 2 ** 20),
       "normalize: rows/s (raw -> clean + rejects, 1 process, incl. group join)": Math.round(report.published / (normalizeMs / 1000)),
+      "raw Kafka, our producer path (JsonProducer, batches of 500, acks=all): messages/s": Math.round(raw.kafkajsRate),
+      [`raw Kafka, Java producer (kafka-producer-perf-test, ${raw.meanBytes}-byte records, acks=all): messages/s`]: Math.round(
+        raw.javaRate,
+      ),
+      "ingest / our producer path": (ingestRate / raw.kafkajsRate).toFixed(2),
+      "ingest / Java producer": (ingestRate / raw.javaRate).toFixed(3),
     },
-    notes: `BENCH_ROWS=${ROWS}; one Kafka broker and the benchmark share the machine's cores.`,
+    notes:
+      `BENCH_ROWS=${ROWS}; one Kafka broker and the benchmark share the machine's cores. The raw-Kafka figures send ` +
+      `${raw.count} messages to a separate prefix after the ingest, in the same run: ratios compare like with like.`,
   };
 }
