@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SHARE_SHIFT, detectShareShifts } from "./shareShift";
+import { DEFAULT_SHARE_SHIFT, detectShareShifts, pooledSigma } from "./shareShift";
 import { NVDA_SG_SHARES, noiseRows, series, shareRows } from "./testSeries";
 
 /** NVDA-shaped: Singapore's shares as in the sample, total growing 30% a quarter. */
@@ -20,7 +20,7 @@ describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
     expect(d?.score).toBeGreaterThanOrEqual(DEFAULT_SHARE_SHIFT.minZ);
     expect(d?.summary).toBe(
       "Singapore's share of NVDA revenue rose to 22.0% in FY2025-Q3 from 13.0% in FY2024-Q3 (+9.0 pp: Singapore revenue x4.8, total x2.9); " +
-        "robust z = 4.0 over the previous 6 year-on-year changes; revenue by customer billing location. It was 9.0% in FY2023-Q3.",
+        "robust z = 4.8 against the previous 6 year-on-year changes; revenue by customer billing location. It was 9.0% in FY2023-Q3.",
     );
   });
 
@@ -89,5 +89,15 @@ describe("share shift (pp threshold AND robust z of the log-ratio)", () => {
     let alerts = 0;
     for (let seed = 1; seed <= 200; seed++) alerts += detectShareShifts(series(`N${seed}`, "FY2020-Q1", noiseRows(seed, 16))).length;
     expect(alerts).toBeLessThanOrEqual((200 * 16) / 200);
+  });
+
+  it("pools the spread of the year-on-year changes over the entity's regions, each centred on its own median", () => {
+    const calm = [0.01, -0.01, 0.01, -0.01, 0.0, 1.0]; // the last value is the period being judged: not used
+    const spread = [0.3, -0.3, 0.25, -0.25, 0.0, 0.0];
+    const short = [undefined, undefined, undefined, 5, -5, 0]; // under minHistory before period 5: skipped
+    const pooled = pooledSigma([calm, calm, spread, short], 5, DEFAULT_SHARE_SHIFT);
+    // deviations: 4 x 0.01 and 1 x 0 per calm region, 0.3, 0.3, 0.25, 0.25, 0 for the spread one -> median 0.01
+    expect(pooled).toBeCloseTo(1.4826 * 0.01, 12);
+    expect(pooledSigma([short], 5, DEFAULT_SHARE_SHIFT)).toBe(0);
   });
 });

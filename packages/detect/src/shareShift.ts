@@ -4,7 +4,7 @@ import { byEntity } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { sameQuarterYearBefore } from "./periods";
-import { logRatio, robustZ } from "./robustStats";
+import { logRatio, MAD_TO_SIGMA, madSigma, median, robustZ } from "./robustStats";
 
 export const SHARE_SHIFT = "share_shift_yoy";
 
@@ -77,6 +77,14 @@ export function detectShareShifts(
     };
     /** year-on-year log-ratio changes per region, one per period of the series (computed once) */
     const changesByRegion = new Map<string, (number | undefined)[]>();
+    const changesOf = (region: string) => {
+      let changes = changesByRegion.get(region);
+      if (!changes) {
+        changes = series.map((c) => yoyChange(region, c));
+        changesByRegion.set(region, changes);
+      }
+      return changes;
+    };
     series.forEach((now, i) => {
       const basePeriod = sameQuarterYearBefore(now.period);
       const base = usable(basePeriod ? byPeriod.get(basePeriod) : undefined);
@@ -88,18 +96,22 @@ export function detectShareShifts(
         const movePp = Math.abs(delta) * 100;
         const small = movePp + 1e-9 < config.minShiftPp;
         if (small && movePp + 1e-9 < config.confirmedShiftPp) continue;
-        let changes = changesByRegion.get(part.region);
-        if (!changes) {
-          changes = series.map((c) => yoyChange(part.region, c));
-          changesByRegion.set(part.region, changes);
-        }
+        const changes = changesOf(part.region);
         const history = changes
           .slice(0, i)
           .filter((v): v is number => v !== undefined)
           .slice(-config.window);
         if (history.length < config.minHistory) continue;
         const change = logRatio(part.share) - logRatio(before.share);
-        const { z } = robustZ(change, history, config.sigmaFloor);
+        // the spread: the region's own, averaged (in variance) with the spread of all the entity's regions over the same window
+        const pooled = pooledSigma(
+          now.parts.map((other) => changesOf(other.region)),
+          i,
+          config,
+        );
+        const own = madSigma(history);
+        const sigma = Math.max(Math.sqrt((own * own + pooled * pooled) / 2), config.sigmaFloor);
+        const z = (change - median(history)) / sigma;
         if (Math.abs(z) < config.minZ || Math.sign(z) !== Math.sign(delta)) continue;
         if (small) {
           // the log-ratio against the region's levels over the previous `window` periods
@@ -144,7 +156,7 @@ export function detectShareShifts(
           summary:
             `${possessive(part.name)} share of ${company} revenue ${delta >= 0 ? "rose" : "fell"} to ${pct(part.share)} in ${now.period} ` +
             `from ${pct(before.share)} in ${basePeriod} (${pp(delta)}: ${part.name} revenue ${times(part.amount, before.amount)}, ` +
-            `total ${times(now.total, base.total)}); robust z = ${z.toFixed(1)} over the previous ${history.length} year-on-year changes; ` +
+            `total ${times(now.total, base.total)}); robust z = ${z.toFixed(1)} against the previous ${history.length} year-on-year changes; ` +
             `${basis}.${context}`,
           basis,
           evidence: [...now.evidence, ...base.evidence].sort(),
@@ -178,4 +190,23 @@ function isEchoOfOutlierBase(
   const { z } = robustZ(baseChange, baseHistory, config.sigmaFloor);
   if (Math.abs(z) < config.minZ || Math.sign(z) === Math.sign(delta)) return false;
   return twoYearsEarlierShare !== undefined && Math.abs(share - twoYearsEarlierShare) * 100 + 1e-9 < config.minShiftPp;
+}
+
+/**
+ * The robust spread (MAD sigma) of the year-on-year changes of all of an entity's regions over the
+ * `window` periods before period `i`, each region centred on its own median. One filing's regions
+ * share its noise, so this steadies the estimate a short history of one region gives.
+ */
+export function pooledSigma(changesPerRegion: readonly (readonly (number | undefined)[])[], i: number, config: ShareShiftConfig): number {
+  const deviations: number[] = [];
+  for (const changes of changesPerRegion) {
+    const h = changes
+      .slice(0, i)
+      .filter((v): v is number => v !== undefined)
+      .slice(-config.window);
+    if (h.length < config.minHistory) continue;
+    const m = median(h);
+    for (const v of h) deviations.push(Math.abs(v - m));
+  }
+  return deviations.length > 0 ? MAD_TO_SIGMA * median(deviations) : 0;
 }

@@ -28,7 +28,7 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
     for (const a of result.alerts) expect(Alert.parse(a)).toEqual(a);
     const shift = result.alerts.find((a) => a.rule === "share_shift_yoy");
     expect(shift?.summary).toMatch(
-      /^Singapore's share of NVDA revenue rose to 22\.0% in FY2025-Q3 from 13\.0% in FY2024-Q3 \(\+9\.0 pp: Singapore revenue x\d\.\d, total x\d\.\d\); robust z = \d\.\d over the previous 6 year-on-year changes; revenue by customer billing location\. It was 9\.0% in FY2023-Q3\.$/,
+      /^Singapore's share of NVDA revenue rose to 22\.0% in FY2025-Q3 from 13\.0% in FY2024-Q3 \(\+9\.0 pp: Singapore revenue x\d\.\d, total x\d\.\d\); robust z = \d\.\d against the previous 6 year-on-year changes; revenue by customer billing location\. It was 9\.0% in FY2023-Q3\.$/,
     );
     const text = formatAnalysis(result);
     expect(text).toContain("shares of company=NVDA");
