@@ -250,6 +250,22 @@ describe("notifier delivery on real Kafka, Redis and HTTP receivers", () => {
     expect(rx.requests).toHaveLength(1);
   });
 
+  it("disables a subscription that keeps failing for longer than the limit (days in production)", async () => {
+    const h = await harness({ retryScheduleMs: [0, 100, 200, 300, 400], disableAfterFailingMs: 250 });
+    const rx = await receiver();
+    const sub = await h.subs.add({ url: rx.url });
+    rx.respondWith(500);
+    await h.publish([makeAlert()]);
+    await waitFor(async () => (await h.subs.get(sub.id))?.enabled === false, { description: "subscription disabled" });
+    expect((await h.subs.get(sub.id))?.disabledReason).toMatch(/^failing for \d+ h without a success$/);
+    expect(rx.requests.length).toBeGreaterThanOrEqual(2);
+    // disabled: a new alert is not attempted
+    const attempts = rx.requests.length;
+    await h.publish([makeAlert({ region: "TW" })]);
+    await h.settled();
+    expect(rx.requests).toHaveLength(attempts);
+  });
+
   it("records silenced alerts instead of sending them, and inhibits warnings under a critical", async () => {
     const h = await harness();
     const rx = await receiver();
