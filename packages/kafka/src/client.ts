@@ -9,6 +9,19 @@ export interface KafkaClientOptions {
   connectionTimeout?: number;
 }
 
+/**
+ * The pino level for a kafkajs log entry. Our retries are bounded on purpose (a dead broker must
+ * surface as an error, not a hang); kafkajs warns about that on every idempotent producer, which is
+ * noise, not news. A broker's error answer to one request ("Response JoinGroup ...: The coordinator
+ * is loading") and kafkajs's retrier ("retryCount") are logged before kafkajs retries: whether it is
+ * an error is for the caller to say, which gets the exception if the retries run out.
+ */
+export function kafkaLogLevel(level: number, message: string, fields: Record<string, unknown>): "error" | "warn" | "debug" {
+  if (message.startsWith("Limiting retries for the idempotent producer")) return "debug";
+  if (level <= KafkaLogLevel.ERROR) return message.startsWith("Response ") || "retryCount" in fields ? "warn" : "error";
+  return level === KafkaLogLevel.WARN ? "warn" : "debug";
+}
+
 /** The only place that constructs kafkajs; everything else goes through this package. */
 export function createKafka(options: KafkaClientOptions): Kafka {
   const log = options.logger.child({ component: "kafkajs" });
@@ -21,12 +34,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        // Our retries are bounded on purpose (a dead broker must surface as an error, not a hang);
-        // kafkajs warns about that on every idempotent producer, which is noise, not news.
-        if (message.startsWith("Limiting retries for the idempotent producer")) return log.debug(rest, message);
-        if (level <= KafkaLogLevel.ERROR) log.error(rest, message);
-        else if (level === KafkaLogLevel.WARN) log.warn(rest, message);
-        else log.debug(rest, message);
+        log[kafkaLogLevel(level, message, rest)](rest, message);
       },
     retry: { initialRetryTime: 200, retries: 8 },
   });

@@ -1,5 +1,5 @@
 export type { Kafka } from "kafkajs";
-export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, type TopicDefinition } from "./client";
+export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, kafkaLogLevel, type TopicDefinition } from "./client";
 export { ConsumerRunner, type ConsumerRunnerOptions, type IncomingMessage } from "./consumer";
 export { deadLetter } from "./deadLetter";
 export { JsonProducer, type OutgoingMessage } from "./producer";
