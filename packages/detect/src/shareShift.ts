@@ -89,6 +89,8 @@ export function detectShareShifts(
       const basePeriod = sameQuarterYearBefore(now.period);
       const base = usable(basePeriod ? byPeriod.get(basePeriod) : undefined);
       if (!basePeriod || !base || !usable(now)) return;
+      /** the entity's pooled spread at this period: the same for every region, computed once when first needed */
+      let pooled: number | undefined;
       for (const part of now.parts) {
         const before = base.parts.find((p) => p.region === part.region);
         if (!before || breaks?.between(now.entity, part.region, basePeriod, now.period)) continue;
@@ -97,14 +99,11 @@ export function detectShareShifts(
         const small = movePp + 1e-9 < config.minShiftPp;
         if (small && movePp + 1e-9 < config.confirmedShiftPp) continue;
         const changes = changesOf(part.region);
-        const history = changes
-          .slice(0, i)
-          .filter((v): v is number => v !== undefined)
-          .slice(-config.window);
+        const history = trailing(changes, i, config.window);
         if (history.length < config.minHistory) continue;
         const change = logRatio(part.share) - logRatio(before.share);
         // the spread: the region's own, averaged (in variance) with the spread of all the entity's regions over the same window
-        const pooled = pooledSigma(
+        pooled ??= pooledSigma(
           now.parts.map((other) => changesOf(other.region)),
           i,
           config,
@@ -182,10 +181,7 @@ function isEchoOfOutlierBase(
 ): boolean {
   const baseChange = baseIndex >= 0 ? changes[baseIndex] : undefined;
   if (baseChange === undefined) return false;
-  const baseHistory = changes
-    .slice(0, baseIndex)
-    .filter((v): v is number => v !== undefined)
-    .slice(-config.window);
+  const baseHistory = trailing(changes, baseIndex, config.window);
   if (baseHistory.length < config.minHistory) return false;
   const { z } = robustZ(baseChange, baseHistory, config.sigmaFloor);
   if (Math.abs(z) < config.minZ || Math.sign(z) === Math.sign(delta)) return false;
@@ -200,13 +196,18 @@ function isEchoOfOutlierBase(
 export function pooledSigma(changesPerRegion: readonly (readonly (number | undefined)[])[], i: number, config: ShareShiftConfig): number {
   const deviations: number[] = [];
   for (const changes of changesPerRegion) {
-    const h = changes
-      .slice(0, i)
-      .filter((v): v is number => v !== undefined)
-      .slice(-config.window);
+    const h = trailing(changes, i, config.window);
     if (h.length < config.minHistory) continue;
     const m = median(h);
     for (const v of h) deviations.push(Math.abs(v - m));
   }
   return deviations.length > 0 ? MAD_TO_SIGMA * median(deviations) : 0;
+}
+
+/** The last `window` known values before index `i`: a region's history at a period. */
+function trailing(values: readonly (number | undefined)[], i: number, window: number): number[] {
+  return values
+    .slice(0, i)
+    .filter((v): v is number => v !== undefined)
+    .slice(-window);
 }
