@@ -43,11 +43,11 @@ export async function evaluateScope(
   rules: RulesConfig,
   now: string,
 ): Promise<{ changes: Alert[]; compositions: ReturnType<typeof detectCompany>["compositions"] }> {
-  if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) {
-    if (scope.startsWith("hs6:")) {
-      const drafts = detectMirrorGaps(await state.customsByHs6(scope.slice(4)), rules.mirrorGap);
-      return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions: [] };
-    }
+  if (scope.startsWith("hs6:")) {
+    const drafts = detectMirrorGaps(await state.customsByHs6(scope.slice(4)), rules.mirrorGap);
+    return { changes: reconcileAlerts(await state.alerts(scope), drafts, now), compositions: [] };
+  }
+  if (scope.startsWith("reporter:")) {
     // a reporter's trade in the watched goods: its exports by partner and imports by origin go to shares.v1
     const { hsPrefixes, group } = rules.reexportSurge;
     const records = await state.customsOfReporter(scope.slice(9), hsPrefixes);
@@ -113,22 +113,14 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     headers: { [HEADERS.schemaVersion]: "1" },
   });
 
-  const evaluateCompany = async (company: string): Promise<void> => {
-    const { compositions, changes } = await evaluateScope(state, company, rules, new Date().toISOString());
-    await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
-    await state.putAlerts(company, changes);
-    await state.clearDirty(company);
-    for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
-    logger.info({ company, periods: compositions.length, alerts: changes.length }, "evaluated company");
-  };
-
-  const evaluateCustoms = async (scope: CustomsScope): Promise<void> => {
+  /** Evaluates one dirty scope (a company or a customs scope), publishes, stores, then clears its dirty mark. */
+  const evaluate = async (scope: string, clearDirty: () => Promise<void>): Promise<void> => {
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
     await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
-    await state.clearCustomsDirty(scope);
+    await clearDirty();
     for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
-    logger.info({ scope, alerts: changes.length }, "evaluated customs scope");
+    logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
   };
 
   // evaluations run one at a time, in order
@@ -136,8 +128,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   let timer: NodeJS.Timeout | undefined;
   const evaluateDirty = (): Promise<void> => {
     chain = chain.then(async () => {
-      for (const company of await state.dirty()) await evaluateCompany(company);
-      for (const scope of await state.customsDirty()) await evaluateCustoms(scope);
+      for (const company of await state.dirty()) await evaluate(company, () => state.clearDirty(company));
+      for (const scope of await state.customsDirty()) await evaluate(scope, () => state.clearCustomsDirty(scope));
     });
     chain.catch((err: unknown) => {
       logger.error({ err }, "evaluation failed");
