@@ -75,11 +75,11 @@ export interface BatchCounts {
 }
 
 /** What became of each consumed message, with the feed of the raw topic it came from (for per-feed metrics). */
-export interface Outcome {
-  feed: "revenue" | "customs";
-  outcome: "clean" | "rejected" | "duplicate";
-  reason?: string;
-}
+export type Outcome = { feed: "revenue" | "customs" } & (
+  | { outcome: "clean" }
+  | { outcome: "duplicate" }
+  | { outcome: "rejected"; reason: string }
+);
 
 /**
  * A batch of raw messages -> outputs: clean facts that are new or newer revisions go to the
@@ -95,8 +95,6 @@ export async function planBatch(
   const normalized = messages.map((m) => normalizeMessage(m, topicPrefix, options));
   const facts = normalized.flatMap((n) => (n.kind === "clean" ? [n.fact] : []));
   const decisions = await gate.decide(facts);
-  const counts: BatchCounts = { consumed: messages.length, clean: 0, rejected: 0, duplicates: 0, stale: 0 };
-  const reasons: string[] = [];
   const outputs: OutgoingMessage[] = [];
   const outcomes: Outcome[] = [];
   const customsRaw = topicName(topicPrefix, "customsRaw");
@@ -106,14 +104,11 @@ export async function planBatch(
     const feed = m.topic === customsRaw ? "customs" : "revenue";
     if (n.kind === "rejected") {
       outputs.push(n.out);
-      counts.rejected += 1;
-      reasons.push(n.reason);
       outcomes.push({ feed, outcome: "rejected", reason: n.reason });
       return;
     }
     const { decision, key, previousAsOf } = decisions[d++] as { decision: string; key: string; previousAsOf?: string };
     if (decision === "duplicate") {
-      counts.duplicates += 1;
       outcomes.push({ feed, outcome: "duplicate" });
       return;
     }
@@ -123,9 +118,6 @@ export async function planBatch(
         message: `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`,
       };
       outputs.push(deadLetter(m, rejection(problem, n.fact.record, n.fact.record.provenance), topicPrefix));
-      counts.rejected += 1;
-      counts.stale += 1;
-      reasons.push("stale_revision");
       outcomes.push({ feed, outcome: "rejected", reason: "stale_revision" });
       return;
     }
@@ -138,9 +130,16 @@ export async function planBatch(
       value: n.fact.record,
       headers,
     });
-    counts.clean += 1;
     outcomes.push({ feed, outcome: "clean" });
   });
+  const reasons = outcomes.flatMap((o) => (o.outcome === "rejected" ? [o.reason] : []));
+  const counts: BatchCounts = {
+    consumed: messages.length,
+    clean: outcomes.filter((o) => o.outcome === "clean").length,
+    rejected: reasons.length,
+    duplicates: outcomes.filter((o) => o.outcome === "duplicate").length,
+    stale: reasons.filter((r) => r === "stale_revision").length,
+  };
   return { outputs, counts, reasons, outcomes };
 }
 
@@ -183,7 +182,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
         consumed({ feed: o.feed });
         if (o.outcome === "clean") cleaned({ feed: o.feed });
         else if (o.outcome === "duplicate") duplicates({ feed: o.feed });
-        else rejected({ feed: o.feed, reason: o.reason ?? "unknown" });
+        else rejected({ feed: o.feed, reason: o.reason });
       }
       logger.debug({ ...counts }, "normalized batch");
     },
