@@ -1,12 +1,12 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles, formatAnalysis } from "./analyze";
-import { SG_HUB_CUSTOMS, watchRules } from "./samples";
+import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
 
-const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
+const SAMPLE = NVDA_REVENUE;
 
 describe("entrepot analyze (offline: normalize + detect, no infrastructure)", () => {
   it("finds Singapore's share shift and its sustained climb in the sample, and rejects the malformed row", async () => {

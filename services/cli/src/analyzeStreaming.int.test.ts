@@ -1,4 +1,3 @@
-import { resolve } from "node:path";
 import { customsCompositions, entityKey } from "@entrepot/detect";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
 import { readFeed } from "@entrepot/ingestor";
@@ -19,9 +18,9 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { analyzeFiles } from "./analyze";
-import { SG_HUB_CUSTOMS, watchRules } from "./samples";
+import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
 
-const SAMPLE = resolve(import.meta.dirname, "../samples/nvda-revenue.csv");
+const SAMPLE = NVDA_REVENUE;
 const logger = createLogger({ name: "analyze-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "analyze-int", logger });
 const redis = new Redis(inject("redisUrl"));

@@ -16,7 +16,7 @@ import {
   scrapeNormalizerMetrics,
   waitNormalized,
 } from "./pipelineRun";
-import { DEMO_RULES_FILE } from "./samples";
+import { DEMO_RULES_FILE, NVDA_REVENUE, SG_HUB_CUSTOMS } from "./samples";
 import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
 
 export interface DemoOptions {
@@ -47,9 +47,8 @@ export const DEMO_RULES = ["share_shift_yoy", "billing_shipping_divergence", "co
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const { repoRoot, print, logger } = options;
-  const file = options.file ?? resolve(repoRoot, "services/cli/samples/nvda-revenue.csv");
-  const customsFile =
-    options.customsFile === undefined ? resolve(repoRoot, "services/cli/samples/sg-hub-customs.csv") : options.customsFile;
+  const file = options.file ?? NVDA_REVENUE;
+  const customsFile = options.customsFile === undefined ? SG_HUB_CUSTOMS : options.customsFile;
   const wanted: readonly string[] = customsFile ? DEMO_RULES : ["share_shift_yoy"];
   const startedInfra = options.manageInfra && !(await infraRunning(repoRoot));
   if (startedInfra) {
@@ -107,7 +106,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 
     // one webhook per rule asked for (a warning or info alert waits out the inhibition hold first)
     const deadline = Date.now() + 90_000;
-    const received = () => new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { data: { rule: string } }).data.rule));
+    const ruleOf = (request: { body: string }) => (JSON.parse(request.body) as { data: { rule: string } }).data.rule;
+    const received = () => new Set(receiver.requests.map(ruleOf));
     while (wanted.some((rule) => !received().has(rule)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const missing = wanted.filter((rule) => !received().has(rule));
     if (receiver.requests.length === 0 || missing.length > 0) {
@@ -118,7 +118,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Webhooks received within ${Date.now() - t0} ms of the first ingest; every signature verified:`);
     let firstPayload: unknown;
     for (const rule of wanted) {
-      const request = receiver.requests.find((r) => (JSON.parse(r.body) as { data: { rule: string } }).data.rule === rule);
+      const request = receiver.requests.find((r) => ruleOf(r) === rule);
       if (!request) continue;
       const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
       verify(sub.secret, headers, request.body);
@@ -132,14 +132,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     await waitNormalized(kafka, prefix, 30_000);
     const delta = metricsDelta(metricsBefore, await scrapeNormalizerMetrics(normalizerMetrics));
     let balanced = true;
-    const zero = { consumed: 0, clean: 0, rejected: 0, duplicates: 0 };
-    for (const [name, r, feed] of [
-      [file, report, "revenue"],
-      ...(customsReport && customsFile ? [[customsFile, customsReport, "customs"] as const] : []),
-    ] as const) {
-      // the normalizer's counts are per feed and each run holds one feed: a run takes its own feed's figures
-      const own = feed === "revenue" ? { revenue: delta.revenue, customs: zero } : { revenue: zero, customs: delta.customs };
-      const rec = await reconcile(kafka, prefix, r, { normalizerDelta: own });
+    for (const [name, r] of [[file, report], ...(customsReport && customsFile ? [[customsFile, customsReport] as const] : [])] as const) {
+      const rec = await reconcile(kafka, prefix, r, { normalizerDelta: delta });
       balanced &&= rec.balanced;
       print(`Reconciliation of ${name}:`);
       for (const line of formatReconciliation(rec).split("\n")) print(`  ${line}`);

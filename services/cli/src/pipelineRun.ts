@@ -135,7 +135,9 @@ export async function reconcile(
     const clean = cleanOf[feed];
     const rejected = dead.length;
     const stale = dead.filter((r) => r.value.reason === "stale_revision").length;
-    const duplicates = options.normalizerDelta ? options.normalizerDelta[feed].duplicates : consumed - clean - rejected;
+    // a feed this run published nothing to has no duplicates of this run (the metrics' are other runs')
+    const duplicates =
+      consumed === 0 ? 0 : options.normalizerDelta ? options.normalizerDelta[feed].duplicates : consumed - clean - rejected;
     byFeed[feed] = { consumed, clean, rejected, stale, duplicates };
     if (duplicates < 0) problems.push(`${feed}: ${clean + rejected} clean + rejected for ${consumed} consumed`);
     else if (consumed !== clean + rejected + duplicates)

@@ -18,6 +18,9 @@ const samples = resolve(import.meta.dirname, "../samples");
  */
 export const SG_HUB_CUSTOMS = resolve(samples, "sg-hub-customs.csv");
 
+/** NVDA's revenue by billing region, FY2023-Q1..FY2025-Q4, one malformed row (see samples/README.md). */
+export const NVDA_REVENUE = resolve(samples, "nvda-revenue.csv");
+
 /** The demo's rules file: the watch list (NVDA's products, origins, hub SG). */
 export const DEMO_RULES_FILE = resolve(samples, "demo-rules.yaml");
 export const watchRules = (): RulesConfig => parseRulesConfig(readFileSync(DEMO_RULES_FILE, "utf8"), "demo-rules.yaml");
