@@ -119,7 +119,7 @@ export class SubscriptionStore {
     const now = options.now ?? Date.now();
     const previousExpiresAt = new Date(now + (options.graceMs ?? 24 * 3_600_000)).toISOString();
     const secret = options.secret ?? generateSecret();
-    const kept = current.previousSecrets.filter((p) => Date.parse(p.expiresAt) > now);
+    const kept = unexpired(current.previousSecrets, now);
     const next = Subscription.parse({
       ...current,
       secret,
@@ -143,7 +143,12 @@ export function publicSubscription(sub: Subscription) {
 
 /** The secrets a delivery is signed with: the current one, then every previous one not yet expired. */
 export function signingSecrets(sub: Pick<Subscription, "secret" | "previousSecrets">, now = Date.now()): string[] {
-  return [sub.secret, ...sub.previousSecrets.filter((p) => Date.parse(p.expiresAt) > now).map((p) => p.secret)];
+  return [sub.secret, ...unexpired(sub.previousSecrets, now).map((p) => p.secret)];
+}
+
+/** Previous secrets whose grace period has not ended at `now`. */
+function unexpired(previous: Subscription["previousSecrets"], now: number): Subscription["previousSecrets"] {
+  return previous.filter((p) => Date.parse(p.expiresAt) > now);
 }
 
 /** Does the alert pass the subscription's filters? Empty filter lists match everything. */

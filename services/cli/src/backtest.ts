@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   type BacktestAlert,
@@ -339,9 +339,8 @@ export async function backtestCommand(args: readonly string[], print: (line: str
     },
   });
   const options = feedOptions(values);
-  const { resolve } = await import("node:path");
   const { loadRulesFile } = await import("@entrepot/detector");
-  const rules = values.rules ? loadRulesFile(resolve(values.rules)) : DEFAULT_RULES;
+  const rules = loadRulesFile(values.rules ? resolve(values.rules) : undefined);
   const run = await runBacktest({ ...options, rules });
   const command = ["pnpm entrepot backtest", ...args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(" ");
   const report = formatBacktest(run, command);
