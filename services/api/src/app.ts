@@ -14,6 +14,13 @@ import {
   UpdateSubscriptionRequest,
 } from "./requests";
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** open without an API key; every other route (and every unmatched path) needs one */
+    public?: boolean;
+  }
+}
+
 export interface ApiOptions {
   redis: Redis;
   topicPrefix: string;
@@ -56,8 +63,12 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return reply.code(500).send({ error: "internal" });
   });
 
+  // Deny by default: authentication is decided on the route the router matched (after it
+  // percent-decoded the path and accepted absolute-form targets), never on the raw request
+  // line. Only routes registered with `config: { public: true }` are open; an unmatched
+  // path answers 401 to a caller without a key, like every protected route.
   app.addHook("onRequest", async (req, reply) => {
-    if (!req.url.startsWith("/v1/")) return;
+    if (req.routeOptions.config?.public === true && req.routeOptions.url !== undefined) return;
     const header = req.headers.authorization ?? "";
     const m = /^Bearer (\S+)$/.exec(header);
     if (!m?.[1] || !apiKeyMatches(m[1], apiKeyHashes)) {
@@ -65,7 +76,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
   });
 
-  app.get("/healthz", async () => ({ ok: true }));
+  app.get("/healthz", { config: { public: true } }, async () => ({ ok: true }));
 
   // --- subscriptions
   app.post("/v1/subscriptions", async (req, reply) => {
