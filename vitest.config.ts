@@ -1,4 +1,3 @@
-import "./test/support/node20Polyfills";
 import { defineConfig } from "vitest/config";
 
 /**

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need on a fresh machine of this kind
-# (Node 20 + npm, Java 17 + Maven, apt). Idempotent: a second run takes a few seconds.
+# (Node + npm, Java 17 + Maven, apt; run.sh first puts Node 24 on PATH via node.sh). Idempotent: a second run takes a few seconds.
 #   1. pnpm, pinned to the version in package.json "packageManager"
 #   2. node modules (pnpm install --frozen-lockfile)
 #   3. Kafka jars from Maven Central and Debian's redis-server (infra.sh install)
