@@ -1,5 +1,6 @@
-export { type DemoOptions, runDemo } from "./demo";
+export { DEMO_RULES, type DemoOptions, runDemo } from "./demo";
 export { createTopics, formatReconciliation, ingest, type Reconciliation, reconcile, waitNormalized } from "./pipelineRun";
+export { DEMO_RULES_FILE, NVDA_REVENUE, SG_HUB_CUSTOMS } from "./samples";
 export {
   isServiceName,
   type RunningService,
