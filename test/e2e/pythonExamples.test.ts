@@ -10,9 +10,8 @@ import {
   NVDA_REVENUE,
   type RunningService,
   SG_HUB_CUSTOMS,
-  spawnService,
+  startPipelineServices,
   stopServices,
-  waitReady,
 } from "@entrepot/cli";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, readTopicToEnd } from "@entrepot/kafka";
@@ -120,22 +119,14 @@ describe("Python examples: consumer.py and webhook_receiver.py", () => {
     });
     await new SubscriptionStore(redis, prefix).add({ url: receiverUrl, secret, filters: { companies: ["NVDA"], rules: [...DEMO_RULES] } });
 
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: brokers.join(","),
-      REDIS_URL: inject("redisUrl"),
-      ENTREPOT_TOPIC_PREFIX: prefix,
-      ENTREPOT_SETTLE_MS: "1000",
-      ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
-      ENTREPOT_RULES_FILE: DEMO_RULES_FILE,
-      LOG_LEVEL: "info",
-    };
-    services = await Promise.all(
-      (["normalizer", "detector", "notifier"] as const).map((name) =>
-        spawnService(repoRoot, name, { env, logFile: join(dir, `${name}.log`) }),
-      ),
-    );
-    await Promise.all(services.map((s) => waitReady(s, 90_000)));
+    services = await startPipelineServices(repoRoot, {
+      brokers,
+      redisUrl: inject("redisUrl"),
+      prefix,
+      logDir: dir,
+      settleMs: 1000,
+      rulesFile: DEMO_RULES_FILE,
+    });
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ export {
   SERVICES,
   type ServiceName,
   spawnService,
+  startPipelineServices,
   stopServices,
   waitReady,
 } from "./serviceProcesses";
