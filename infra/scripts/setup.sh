@@ -4,6 +4,8 @@
 #   1. pnpm, pinned to the version in package.json "packageManager"
 #   2. node modules (pnpm install --frozen-lockfile)
 #   3. Kafka jars from Maven Central and Debian's redis-server (infra.sh install)
+#   4. the Python examples' dependencies: Debian's python3-confluent-kafka and a venv .tools/py
+#      with examples/python/requirements.txt (python.sh)
 # It starts nothing: the CLI and the test harness start Kafka and Redis when they need them.
 set -euo pipefail
 _log_prefix=setup
@@ -24,4 +26,5 @@ log "installing node modules"
 CI=true pnpm install --frozen-lockfile --reporter=append-only >&2
 
 bash "$INFRA_SCRIPTS_DIR/infra.sh" install
+bash "$INFRA_SCRIPTS_DIR/python.sh"
 log "ready"

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createTopics, ingest, type RunningService, reconcile, spawnService, stopServices, waitNormalized, waitReady } from "@entrepot/cli";
+import { createTopics, ingest, type RunningService, reconcile, startPipelineServices, stopServices, waitNormalized } from "@entrepot/cli";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
@@ -37,21 +37,7 @@ describe("walking skeleton: revenue CSV -> signed webhook", () => {
       filters: { companies: ["NVDA"], rules: ["share_shift_yoy"] },
     });
     secret = sub.secret;
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: brokers.join(","),
-      REDIS_URL: inject("redisUrl"),
-      ENTREPOT_TOPIC_PREFIX: prefix,
-      ENTREPOT_SETTLE_MS: "1000",
-      ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
-      LOG_LEVEL: "info",
-    };
-    services = await Promise.all(
-      (["normalizer", "detector", "notifier"] as const).map((name) =>
-        spawnService(repoRoot, name, { env, logFile: join(logDir, `${name}.log`) }),
-      ),
-    );
-    await Promise.all(services.map((s) => waitReady(s, 90_000)));
+    services = await startPipelineServices(repoRoot, { brokers, redisUrl: inject("redisUrl"), prefix, logDir, settleMs: 1000 });
   });
 
   afterAll(async () => {

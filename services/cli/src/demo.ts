@@ -17,7 +17,7 @@ import {
   waitNormalized,
 } from "./pipelineRun";
 import { DEMO_RULES_FILE, NVDA_REVENUE, SG_HUB_CUSTOMS } from "./samples";
-import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
+import { type RunningService, startPipelineServices, stopServices } from "./serviceProcesses";
 
 export interface DemoOptions {
   repoRoot: string;
@@ -73,22 +73,17 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const sub = await store.add({ url: receiver.url, filters: { companies: ["NVDA"], rules: [...wanted] } });
     print(`Subscriber ${sub.id} listening at ${receiver.url}`);
 
-    const env = {
-      ...process.env,
-      KAFKA_BROKERS: options.brokers.join(","),
-      REDIS_URL: options.redisUrl,
-      ENTREPOT_TOPIC_PREFIX: prefix,
-      ENTREPOT_SETTLE_MS: "1500",
-      ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
-      // the watch list: NVDA's products (HS codes), their manufacturing origins and the hub to compare
-      ENTREPOT_RULES_FILE: DEMO_RULES_FILE,
-      LOG_LEVEL: "info",
-      HEALTH_PORT: "0",
-    };
-    for (const name of ["normalizer", "detector", "notifier"] as const) {
-      services.push(await spawnService(repoRoot, name, { env, logFile: resolve(logDir, `${name}.log`) }));
-    }
-    await Promise.all(services.map((s) => waitReady(s, 90_000)));
+    // the watch list (ENTREPOT_RULES_FILE): NVDA's products (HS codes), their manufacturing origins and the hub to compare
+    services.push(
+      ...(await startPipelineServices(repoRoot, {
+        brokers: options.brokers,
+        redisUrl: options.redisUrl,
+        prefix,
+        logDir,
+        settleMs: 1500,
+        rulesFile: DEMO_RULES_FILE,
+      })),
+    );
     print(`Services running: ${services.map((s) => `${s.name} (pid ${s.child.pid})`).join(", ")}; logs in ${logDir}`);
 
     const kafka = createKafka({ brokers: options.brokers, clientId: "entrepot-demo", logger });

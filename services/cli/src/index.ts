@@ -1,11 +1,13 @@
-export { type DemoOptions, runDemo } from "./demo";
+export { DEMO_RULES, type DemoOptions, runDemo } from "./demo";
 export { createTopics, formatReconciliation, ingest, type Reconciliation, reconcile, waitNormalized } from "./pipelineRun";
+export { DEMO_RULES_FILE, NVDA_REVENUE, SG_HUB_CUSTOMS } from "./samples";
 export {
   isServiceName,
   type RunningService,
   SERVICES,
   type ServiceName,
   spawnService,
+  startPipelineServices,
   stopServices,
   waitReady,
 } from "./serviceProcesses";

@@ -90,3 +90,48 @@ export async function stopServices(services: readonly RunningService[], deadline
     }),
   );
 }
+
+export interface PipelineServicesOptions {
+  brokers: readonly string[];
+  redisUrl: string;
+  /** ENTREPOT_TOPIC_PREFIX: the topics, groups and Redis keys of this run */
+  prefix: string;
+  /** each service's JSON logs go to `<logDir>/<name>.log` */
+  logDir: string;
+  /** ENTREPOT_SETTLE_MS of the detector */
+  settleMs: number;
+  /** ENTREPOT_RULES_FILE of the detector (default: the built-in rules) */
+  rulesFile?: string;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * normalizer, detector and notifier as processes on one prefix, each ready (Kafka group joined),
+ * delivering webhooks to loopback subscribers (ENTREPOT_WEBHOOK_ALLOW=127.0.0.1/32): the demo's
+ * and the end-to-end tests' pipeline. When one does not get ready, all are stopped and it throws.
+ */
+export async function startPipelineServices(repoRoot: string, options: PipelineServicesOptions): Promise<RunningService[]> {
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: options.brokers.join(","),
+    REDIS_URL: options.redisUrl,
+    ENTREPOT_TOPIC_PREFIX: options.prefix,
+    ENTREPOT_SETTLE_MS: String(options.settleMs),
+    ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
+    ...(options.rulesFile ? { ENTREPOT_RULES_FILE: options.rulesFile } : {}),
+    LOG_LEVEL: "info",
+    // each its own free port, whatever the caller's environment says
+    HEALTH_PORT: "0",
+  };
+  const services: RunningService[] = [];
+  try {
+    for (const name of ["normalizer", "detector", "notifier"] as const) {
+      services.push(await spawnService(repoRoot, name, { env, logFile: resolve(options.logDir, `${name}.log`) }));
+    }
+    await Promise.all(services.map((s) => waitReady(s, options.readyTimeoutMs ?? 90_000)));
+    return services;
+  } catch (err) {
+    await stopServices(services);
+    throw err;
+  }
+}
