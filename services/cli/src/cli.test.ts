@@ -311,14 +311,27 @@ describe("the entrepot process", () => {
     }
   };
 
-  it("topics create --help shows the help and creates nothing; a missing file is refused before Kafka", { timeout: 60_000 }, async () => {
-    const [help, missing] = await Promise.all([run("topics", "create", "--help"), run("ingest", "nope.csv", "--feed", "revenue")]);
+  it("topics create --help shows the help and creates nothing; a missing file is refused before Kafka; a failure is one line", {
+    timeout: 60_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "entrepot-cli-"));
+    const [help, missing, failed] = await Promise.all([
+      run("topics", "create", "--help"),
+      run("ingest", "nope.csv", "--feed", "revenue"),
+      // writing the clean records to a folder fails at run time
+      run("normalize", SAMPLE, "--out", dir, "--rejects", join(dir, "rejects.jsonl")),
+    ]).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: entrepot topics create/);
     expect(missing).toEqual({
       code: 2,
       stdout: "",
       stderr: usageError("entrepot ingest", "command-argument value 'nope.csv' is invalid for argument 'file'. The file does not exist."),
+    });
+    expect(failed).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `entrepot: EISDIR: illegal operation on a directory, open '${dir}'\n`,
     });
   });
 });

@@ -4,11 +4,16 @@ import { action } from "../cliErrors";
 import { deliveriesCommand } from "../deliveries";
 import { commandTokens, examples, isoTime, requiredOption, UsageError } from "../usage";
 
-/** Runs `entrepot deliveries <sub>` in services/cli/src/deliveries.ts with the tokens the user typed. */
-function run(command: Command): Promise<number> {
+/**
+ * Runs a sub-command of `deliveries` or `silences` with `moduleCommand` of services/cli/src/deliveries.ts
+ * (deliveriesCommand, silencesCommand), handing it the tokens the user typed.
+ */
+export function runDeliveriesModule(moduleCommand: typeof deliveriesCommand, command: Command): Promise<number> {
   const { config, prefix } = cliRuntime();
-  return deliveriesCommand(command.name(), commandTokens(command), config.REDIS_URL, prefix, print);
+  return moduleCommand(command.name(), commandTokens(command), config.REDIS_URL, prefix, print);
 }
+
+const run = (command: Command) => runDeliveriesModule(deliveriesCommand, command);
 
 /** `entrepot deliveries failed|retry|recover` (the notifier's BullMQ queue in Redis) */
 export function registerDeliveries(program: Command): void {

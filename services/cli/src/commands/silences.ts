@@ -1,14 +1,10 @@
 import { type Command, InvalidArgumentError } from "commander";
-import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
 import { parseDuration, silencesCommand } from "../deliveries";
-import { commandTokens, examples, isoTime, UsageError } from "../usage";
+import { examples, isoTime, UsageError } from "../usage";
+import { runDeliveriesModule } from "./deliveries";
 
-/** Runs `entrepot silences <sub>` in services/cli/src/deliveries.ts with the tokens the user typed. */
-function run(command: Command): Promise<number> {
-  const { config, prefix } = cliRuntime();
-  return silencesCommand(command.name(), commandTokens(command), config.REDIS_URL, prefix, print);
-}
+const run = (command: Command) => runDeliveriesModule(silencesCommand, command);
 
 /** "30m", "2h", "7d", as services/cli/src/deliveries.ts reads it */
 function duration(value: string): string {
