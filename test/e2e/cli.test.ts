@@ -98,7 +98,9 @@ describe("entrepot CLI against real Kafka and Redis", () => {
   it("refuses bad usage and bad configuration with a clear message", async () => {
     const usage = await entrepot("ingest", "x.csv", "--feed", "sales");
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--feed must be revenue or customs");
+    expect(usage.stderr).toBe(
+      "entrepot: error: option '--feed <feed>' argument 'sales' is invalid. Allowed choices are revenue, customs.\nsee 'entrepot ingest --help'\n",
+    );
     const bad = await exec(process.execPath, ["--import", "tsx", main, "topics", "create"], {
       cwd: repoRoot,
       env: { ...env, REDIS_URL: "localhost:6379" },

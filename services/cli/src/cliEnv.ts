@@ -1,6 +1,25 @@
-import { CommonEnv, loadConfig } from "@entrepot/runtime";
+import { CommonEnv, createLogger, type Logger, loadConfig } from "@entrepot/runtime";
 
 /** The CLI reads the same common environment as the services. */
 export function cliConfig(env: NodeJS.ProcessEnv = process.env): CommonEnv {
   return loadConfig(CommonEnv, env);
+}
+
+export interface CliRuntime {
+  config: CommonEnv;
+  logger: Logger;
+  /** ENTREPOT_TOPIC_PREFIX */
+  prefix: string;
+}
+
+/** Config and logger of a command that connects to Kafka or Redis; read when the command runs, never at import. */
+export function cliRuntime(env: NodeJS.ProcessEnv = process.env): CliRuntime {
+  const config = cliConfig(env);
+  const logger = createLogger({ name: "cli", level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL });
+  return { config, logger, prefix: config.ENTREPOT_TOPIC_PREFIX };
+}
+
+/** Command output: one line on stdout. */
+export function print(line: string): void {
+  process.stdout.write(`${line}\n`);
 }

@@ -1,0 +1,20 @@
+import type { Command } from "commander";
+import { analyzeCommand } from "../analyze";
+import { print } from "../cliEnv";
+import { action } from "../cliErrors";
+import { commandTokens, examples, existingFiles } from "../usage";
+import { rulesOption } from "./fileOptions";
+
+/** `entrepot analyze <files...> [--rules r.yaml] [--json]`: offline normalize + detect (services/cli/src/analyze.ts) */
+export function registerAnalyze(program: Command): void {
+  examples(
+    program
+      .command("analyze")
+      .description("normalize + detect offline (no Kafka, no Redis): share tables and alerts")
+      .argument("<files...>", "feed files, or JSON-lines dumps of clean records", existingFiles)
+      .addOption(rulesOption())
+      .option("--json", "one alert per line (the alert schema) instead of the tables"),
+    "analyze services/cli/samples/nvda-revenue.csv",
+    "analyze services/cli/samples/nvda-revenue.csv services/cli/samples/sg-hub-customs.csv --rules services/cli/samples/demo-rules.yaml --json",
+  ).action(action((_files: string[], _options: unknown, command: Command) => analyzeCommand(commandTokens(command), print)));
+}

@@ -1,0 +1,41 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { cliRuntime, print } from "../cliEnv";
+import { action } from "../cliErrors";
+import { runDemo } from "../demo";
+import { examples, existingFile } from "../usage";
+
+interface DemoCommandOptions {
+  file?: string;
+  /** a file, or false with --no-customs */
+  customs?: string | false;
+}
+
+/** `entrepot demo [--file f.csv] [--customs c.csv | --no-customs]` (services/cli/src/demo.ts) */
+export function registerDemo(program: Command, repoRoot: string): void {
+  examples(
+    program
+      .command("demo")
+      .description("the whole pipeline end to end on the sample revenue and customs files")
+      .option("--file <file>", "the revenue file (default: services/cli/samples/nvda-revenue.csv)", existingFile)
+      .option("--customs <file>", "the customs file (default: services/cli/samples/sg-hub-customs.csv)", existingFile)
+      .option("--no-customs", "the revenue feed alone"),
+    "demo",
+    "demo --no-customs",
+    "demo --file my-revenue.csv --customs my-customs.csv",
+  ).action(
+    action((options: DemoCommandOptions) => {
+      const { config, logger } = cliRuntime();
+      return runDemo({
+        repoRoot,
+        brokers: config.KAFKA_BROKERS,
+        redisUrl: config.REDIS_URL,
+        logger,
+        manageInfra: !process.env.KAFKA_BROKERS && !process.env.REDIS_URL,
+        print,
+        ...(options.file ? { file: resolve(options.file) } : {}),
+        ...(options.customs === false ? { customsFile: null } : options.customs ? { customsFile: resolve(options.customs) } : {}),
+      });
+    }),
+  );
+}

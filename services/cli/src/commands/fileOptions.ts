@@ -1,0 +1,27 @@
+import { FORMATS, type Format } from "@entrepot/normalize";
+import { Feed } from "@entrepot/schemas";
+import { Option } from "commander";
+import { existingFile } from "../usage";
+
+/** The layouts --format accepts (a mapping is given with --mapping). */
+export type Layout = Exclude<Format, "mapping">;
+const LAYOUTS: readonly Layout[] = FORMATS.filter((f): f is Layout => f !== "mapping");
+
+/** The options of the commands that read a feed file: ingest and normalize. */
+export interface FileReadingOptions {
+  feed?: Feed;
+  format?: Layout;
+  mapping?: string;
+}
+
+export const feedOption = (description: string) => new Option("--feed <feed>", description).choices(Feed.options);
+
+export const formatOption = () =>
+  new Option("--format <format>", "read the file as this layout instead of detecting it (use --mapping for other layouts)").choices(
+    LAYOUTS,
+  );
+
+export const mappingOption = () => new Option("--mapping <file>", "read the file through a column mapping (JSON)").argParser(existingFile);
+
+export const rulesOption = () =>
+  new Option("--rules <file>", "detection rules (YAML or JSON; default: every rule's defaults)").argParser(existingFile);

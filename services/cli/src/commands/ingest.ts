@@ -1,0 +1,99 @@
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { ingestFile } from "@entrepot/ingestor";
+import { createKafka, JsonProducer } from "@entrepot/kafka";
+import { parseMapping } from "@entrepot/normalize";
+import { type Command, Option } from "commander";
+import { cliRuntime, print } from "../cliEnv";
+import { action } from "../cliErrors";
+import {
+  createTopics,
+  formatReconciliation,
+  ingest,
+  metricsDelta,
+  type NormalizerMetrics,
+  reconcile,
+  scrapeNormalizerMetrics,
+  waitNormalized,
+} from "../pipelineRun";
+import { progressPrinter } from "../progress";
+import { examples, existingFile, httpUrl, positiveNumber, UsageError } from "../usage";
+import { type FileReadingOptions, feedOption, formatOption, mappingOption } from "./fileOptions";
+
+interface IngestOptions extends FileReadingOptions {
+  wait?: boolean;
+  timeout: number;
+  normalizerMetrics?: string;
+}
+
+/** `entrepot ingest <file> --feed revenue|customs [--format F] [--mapping m.json] [--wait ...]` */
+export function registerIngest(program: Command): void {
+  examples(
+    program
+      .command("ingest")
+      .description("publish a feed file to the raw topic; prints the reconciliation (read = published + rejected)")
+      .argument("<file>", "the feed file (CSV, Comtrade, JSON lines...)", existingFile)
+      .addOption(feedOption("the feed of the file (may be left out with --format or --mapping: detected per row)"))
+      .addOption(formatOption())
+      .addOption(mappingOption())
+      .option("--wait", "wait for the normalizer and print the cross-stage reconciliation")
+      .addOption(new Option("--timeout <seconds>", "how long --wait waits").default(300).argParser(positiveNumber))
+      .option(
+        "--normalizer-metrics <url>",
+        "the normalizer's /metrics, scraped before and after (--wait: duplicates from the normalizer)",
+        httpUrl,
+      ),
+    "ingest services/cli/samples/nvda-revenue.csv --feed revenue",
+    "ingest big.csv --feed customs --wait --timeout 600",
+    "ingest comtrade.csv --format comtrade",
+  ).action(
+    action(async (file: string, options: IngestOptions) => {
+      const layout = options.format !== undefined || options.mapping !== undefined;
+      if (options.feed === undefined && !layout)
+        throw new UsageError("required option '--feed <feed>' not specified (revenue or customs; optional with --format or --mapping)");
+      const { config, logger, prefix } = cliRuntime();
+      const path = resolve(file);
+      const metricsUrl = options.normalizerMetrics;
+      const metricsBefore: NormalizerMetrics | undefined = metricsUrl ? await scrapeNormalizerMetrics(metricsUrl) : undefined;
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger });
+      await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      const onProgress = progressPrinter(statSync(path).size);
+      const report =
+        !layout && options.feed
+          ? await ingest(kafka, prefix, path, options.feed, onProgress)
+          : await (async () => {
+              // --format / --mapping: the ingestor reads the layout given instead of detecting it
+              const producer = new JsonProducer(kafka);
+              await producer.start();
+              try {
+                return await ingestFile({
+                  producer,
+                  topicPrefix: prefix,
+                  file: path,
+                  onProgress,
+                  ...(options.feed ? { feed: options.feed } : {}),
+                  ...(options.format ? { format: options.format } : {}),
+                  ...(options.mapping ? { mapping: parseMapping(JSON.parse(readFileSync(resolve(options.mapping), "utf8"))) } : {}),
+                });
+              } finally {
+                await producer.close();
+              }
+            })();
+      onProgress.finish(report);
+      const reasons = Object.entries(report.byReason)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      print(
+        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
+          `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
+      );
+      if (!options.wait) return 0;
+      await waitNormalized(kafka, prefix, options.timeout * 1000);
+      const rec = await reconcile(kafka, prefix, report, {
+        ...(metricsUrl && metricsBefore ? { normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(metricsUrl)) } : {}),
+      });
+      for (const line of formatReconciliation(rec).split("\n")) print(line);
+      return rec.balanced ? 0 : 1;
+    }),
+  );
+}

@@ -1,0 +1,43 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { print } from "../cliEnv";
+import { action } from "../cliErrors";
+import { offlineNormalize } from "../offlineNormalize";
+import { examples, existingFile, outputFile, requiredOption } from "../usage";
+import { type FileReadingOptions, feedOption, formatOption, mappingOption } from "./fileOptions";
+
+interface NormalizeOptions extends FileReadingOptions {
+  out: string;
+  rejects?: string;
+}
+
+/** `entrepot normalize <file> --out clean.jsonl [--rejects r.jsonl] [--feed F] [--format F] [--mapping m.json]`: no Kafka, no Redis */
+export function registerNormalize(program: Command): void {
+  examples(
+    program
+      .command("normalize")
+      .description("normalize a file offline (no Kafka, no Redis); prints the reconciliation as JSON")
+      .argument("<file>", "the feed file", existingFile)
+      .addOption(requiredOption("--out <file>", "clean records, JSON lines").argParser(outputFile))
+      .option("--rejects <file>", "dead letters, JSON lines (default: <out>.rejects.jsonl)", outputFile)
+      .addOption(feedOption("the feed of every row (default: detected)"))
+      .addOption(formatOption())
+      .addOption(mappingOption()),
+    "normalize comtrade.csv --out clean.jsonl",
+    "normalize services/cli/samples/nvda-revenue.csv --out nvda.jsonl --rejects nvda.rejects.jsonl --feed revenue",
+  ).action(
+    action(async (file: string, options: NormalizeOptions) => {
+      const out = resolve(options.out);
+      const report = await offlineNormalize({
+        file: resolve(file),
+        out,
+        rejects: resolve(options.rejects ?? out.replace(/(\.jsonl)?$/, ".rejects.jsonl")),
+        ...(options.feed ? { feed: options.feed } : {}),
+        ...(options.format ? { format: options.format } : {}),
+        ...(options.mapping ? { mapping: resolve(options.mapping) } : {}),
+      });
+      print(JSON.stringify(report));
+      return 0;
+    }),
+  );
+}

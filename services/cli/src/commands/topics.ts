@@ -1,0 +1,31 @@
+import { topicDefinitions } from "@entrepot/schemas";
+import type { Command } from "commander";
+import { cliRuntime, print } from "../cliEnv";
+import { action } from "../cliErrors";
+import { createTopics } from "../pipelineRun";
+import { examples } from "../usage";
+
+/** `entrepot topics create|list` */
+export function registerTopics(program: Command): void {
+  const topics = examples(
+    program.command("topics").description("the pipeline's Kafka topics under ENTREPOT_TOPIC_PREFIX"),
+    "topics create",
+    "topics list",
+  );
+  examples(topics.command("create").description("create every topic (idempotent) under ENTREPOT_TOPIC_PREFIX"), "topics create").action(
+    action(async () => {
+      const { config, logger, prefix } = cliRuntime();
+      const created = await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      print(created.length ? `created: ${created.join(", ")}` : "all topics exist");
+      return 0;
+    }),
+  );
+  examples(topics.command("list").description("the topics with partitions and cleanup policy"), "topics list").action(
+    action(() => {
+      const { prefix } = cliRuntime();
+      for (const t of topicDefinitions(prefix))
+        print(`${t.name.padEnd(40)} partitions=${t.partitions} cleanup=${t.cleanupPolicy}  ${t.description}`);
+      return 0;
+    }),
+  );
+}
