@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
-import { ingestFile } from "@entrepot/ingestor";
+import { ingestFile } from "@entrepot/ingest";
 import { createKafka, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { FORMATS, type Format, isFormat, parseMapping } from "@entrepot/normalize";
 import { ConfigError, createLogger } from "@entrepot/runtime";
@@ -13,6 +13,7 @@ import { backtestCommand } from "./backtest";
 import { cliConfig } from "./cliEnv";
 import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
 import { runDemo } from "./demo";
+import { detectorRebuildCommand } from "./detectorRebuild";
 import { GenerateUsageError, generateCommand } from "./generate";
 import { infraCommand } from "./infraScripts";
 import { offlineNormalize } from "./offlineNormalize";
@@ -263,30 +264,9 @@ async function main(argv: string[]): Promise<number> {
         if (err instanceof AnalyzeUsageError) throw new UsageError(err.message);
         throw err;
       }
-    case "detector": {
+    case "detector":
       if (sub !== "rebuild") throw new UsageError("detector needs rebuild");
-      const { loadRulesFile, rebuildDetectorState } = await import("@entrepot/detector");
-      const { values } = parseArgs({ args: rest, options: { rules: { type: "string" } } });
-      const rules = loadRulesFile(values.rules ? resolve(values.rules) : undefined);
-      await createTopics(config.KAFKA_BROKERS, prefix, logger);
-      const redis = new Redis(config.REDIS_URL);
-      try {
-        const r = await rebuildDetectorState({
-          kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger }),
-          redis,
-          topicPrefix: prefix,
-          logger,
-          rules,
-        });
-        print(
-          `detector state rebuilt: ${r.records} clean records (${r.invalid} invalid), ${r.companies} companies, ` +
-            `${r.publishedAlerts} published alerts, ${r.recomputed} recomputed without notifying`,
-        );
-        return 0;
-      } finally {
-        redis.disconnect();
-      }
-    }
+      return detectorRebuildCommand(repoRoot, rest, logger.level);
     case "dlq": {
       if (sub !== "show") throw new UsageError("dlq needs show");
       const { values } = parseArgs({ args: rest, options: { limit: { type: "string", default: "20" }, json: { type: "boolean" } } });
