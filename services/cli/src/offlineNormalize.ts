@@ -19,7 +19,7 @@ export interface OfflineNormalizeOptions {
  * stage and revisions, without Kafka or Redis) with the normalizer service's settings from
  * `env` (`ENTREPOT_FX_TO_USD`) and the mapping file read.
  */
-export function offlineNormalize(options: OfflineNormalizeOptions, env: NodeJS.ProcessEnv = process.env): Promise<OfflineReport> {
+export async function offlineNormalize(options: OfflineNormalizeOptions, env: NodeJS.ProcessEnv = process.env): Promise<OfflineReport> {
   const { mapping, ...rest } = options;
   return normalizeFile({ ...rest, ...(mapping ? { mapping: readMappingFile(mapping) } : {}), normalize: cliNormalizeOptions(env) });
 }
