@@ -43,6 +43,18 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect(dlq.stdout).toContain(`0 of 0 dead letters on ${prefix}rejects.v1`);
   });
 
+  it("rebuilds the detector's state through the detector's own entry point, which reports bad rules files", async () => {
+    // nothing normalized under this prefix: the clean topics are empty
+    const rebuilt = await entrepot("detector", "rebuild", "--rules", "services/cli/samples/demo-rules.yaml");
+    expect(rebuilt).toMatchObject({ code: 0 });
+    expect(rebuilt.stdout).toBe(
+      "detector state rebuilt: 0 clean records (0 invalid), 0 companies, 0 published alerts, 0 recomputed without notifying\n",
+    );
+    const bad = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`detector rebuild: rules file ${resolve(repoRoot, "no-such-rules.yaml")} cannot be read`);
+  });
+
   it("manages subscriptions: add (secret shown once), list (no secret), rotate, rm", async () => {
     const added = await entrepot(
       "subscriptions",

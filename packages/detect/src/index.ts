@@ -58,4 +58,5 @@ export { DEFAULT_REEXPORT_SURGE, detectReexportSurges, REEXPORT_SURGE, type Reex
 export { fromLogRatio, logRatio, MAD_TO_SIGMA, madSigma, median, robustZ } from "./robustStats";
 export { getRulePack, RULE_PACKS, RulePack, type RulePackInEffect, rulePackInEffect, UnknownRulePackError } from "./rulePacks";
 export { DEFAULT_RULES, parseRulesConfig, RulesConfig, RulesConfigError } from "./rulesConfig";
+export { loadRulesFile } from "./rulesFile";
 export { DEFAULT_SHARE_SHIFT, detectShareShifts, SHARE_SHIFT, type ShareShiftConfig } from "./shareShift";

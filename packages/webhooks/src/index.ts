@@ -6,6 +6,7 @@ export {
   OutboundPolicyError,
   parseOutboundPolicy,
 } from "./outboundPolicy";
+export { type ReceivedRequest, type Receiver, type ScriptedResponse, startReceiver } from "./receiver";
 export { SecretBox } from "./secretBox";
 export {
   generateSecret,

@@ -13,9 +13,10 @@ import {
   summarize,
   type TypeMetrics,
 } from "@entrepot/detect";
-import { type AnomalyLabel, type GeneratedFeeds, generateFeeds } from "@entrepot/testkit";
-import { analyzeFiles } from "./analyze";
+import { analyzeFiles } from "@entrepot/offline";
+import { type AnomalyLabel, type GeneratedFeeds, generateFeeds } from "@entrepot/synthetic";
 import { feedOptions, GenerateUsageError } from "./generate";
+import { rulesOption } from "./rulesOption";
 
 /** Not a timestamp of the run: the report must be the same for the same command. */
 const NOW = "2000-01-01T00:00:00.000Z";
@@ -339,9 +340,7 @@ export async function backtestCommand(args: readonly string[], print: (line: str
     },
   });
   const options = feedOptions(values);
-  const { loadRulesFile } = await import("@entrepot/detector");
-  const rules = loadRulesFile(values.rules ? resolve(values.rules) : undefined);
-  const run = await runBacktest({ ...options, rules });
+  const run = await runBacktest({ ...options, rules: rulesOption(values.rules) });
   const command = ["pnpm entrepot backtest", ...args.map((a) => (/[\s"'$]/.test(a) ? JSON.stringify(a) : a))].join(" ");
   const report = formatBacktest(run, command);
   if (values.out) {

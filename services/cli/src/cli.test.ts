@@ -273,9 +273,10 @@ describe("entrepot", () => {
     expect(quiet).toEqual({ code: 1, stdout: "", stderr: "entrepot: fetch failed\n" });
     const verbose = await entrepot([...argv, "--verbose"]);
     expect(verbose.code).toBe(1);
-    expect(verbose.stderr).toMatch(/^entrepot: TypeError: fetch failed\n {4}at /);
+    // the stack, then the cause's stack (the reason fetch failed)
+    expect(verbose.stderr).toMatch(/^entrepot: TypeError: fetch failed\n(?:[\s\S]*\n)?cause: Error: [^\n]+\n {4}at /);
     vi.stubEnv("DEBUG", "kafkajs,entrepot");
-    expect((await entrepot(argv)).stderr).toMatch(/^entrepot: TypeError: fetch failed\n {4}at /);
+    expect((await entrepot(argv)).stderr).toMatch(/^entrepot: TypeError: fetch failed\n(?:[\s\S]*\n)?cause: Error: [^\n]+\n {4}at /);
   });
 
   it("reports invalid configuration naming the variable, exit 2", async () => {

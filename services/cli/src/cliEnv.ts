@@ -1,3 +1,4 @@
+import { NormalizeEnv, type NormalizeOptions, normalizeOptions } from "@entrepot/normalize";
 import { CommonEnv, createLogger, type Logger, loadConfig } from "@entrepot/runtime";
 
 /** The CLI reads the same common environment as the services. */
@@ -22,4 +23,13 @@ export function cliRuntime(env: NodeJS.ProcessEnv = process.env): CliRuntime {
 /** Command output: one line on stdout. */
 export function print(line: string): void {
   process.stdout.write(`${line}\n`);
+}
+
+/**
+ * The normalize options of the offline commands, from the normalizer service's own settings
+ * (`ENTREPOT_FX_TO_USD`) through the same parser, so `entrepot normalize` and `entrepot analyze`
+ * convert currencies exactly as the streaming normalizer does.
+ */
+export function cliNormalizeOptions(env: NodeJS.ProcessEnv = process.env): NormalizeOptions {
+  return normalizeOptions(loadConfig(NormalizeEnv, env));
 }

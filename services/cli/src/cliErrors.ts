@@ -128,11 +128,22 @@ export async function runCli(program: Command, argv: readonly string[], output: 
   }
 }
 
-/** An unexpected error: its message on one line; its stack with --verbose or DEBUG=entrepot. */
+/** An unexpected error: its message on one line; its stack and its causes' with --verbose or DEBUG=entrepot. */
 function unexpected(err: unknown, program: Command): string {
   const verbose = program.opts<{ verbose?: boolean }>().verbose === true || debugEnabled();
-  if (verbose && err instanceof Error && err.stack) return `entrepot: ${err.stack}\n`;
+  if (verbose && err instanceof Error) return `entrepot: ${withCauses(err)}\n`;
   return `entrepot: ${oneLine(err instanceof Error ? err.message : String(err))}\n`;
+}
+
+/** An error's stack followed by each cause's (fetch's "fetch failed" says why only in its cause). */
+function withCauses(err: Error): string {
+  const parts = [err.stack ?? `${err.name}: ${err.message}`];
+  const seen = new Set<unknown>([err]);
+  for (let cause = err.cause; cause !== undefined && !seen.has(cause); cause = cause instanceof Error ? cause.cause : undefined) {
+    seen.add(cause);
+    parts.push(`cause: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+  }
+  return parts.join("\n");
 }
 
 /**

@@ -3,8 +3,7 @@ import { SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import type { Logger } from "@entrepot/runtime";
 import { Alert, topicName } from "@entrepot/schemas";
-import { startReceiver } from "@entrepot/testkit/receiver";
-import { verify } from "@entrepot/webhooks";
+import { startReceiver, verify } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { infraCommand, infraRunning } from "./infraScripts";
 import {

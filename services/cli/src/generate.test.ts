@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { entityKey } from "@entrepot/detect";
-import type { AnomalyLabel } from "@entrepot/testkit";
+import { analyzeFiles } from "@entrepot/offline";
+import type { AnomalyLabel } from "@entrepot/synthetic";
 import { describe, expect, it } from "vitest";
-import { analyzeFiles } from "./analyze";
 import { GenerateUsageError, generateCommand } from "./generate";
 
 const run = (args: string[]) => {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type GeneratedFeeds, generateFeeds } from "@entrepot/testkit";
+import { type GeneratedFeeds, generateFeeds } from "@entrepot/synthetic";
 
 export class GenerateUsageError extends Error {}
 
@@ -42,7 +42,7 @@ export function writeFeeds(feeds: GeneratedFeeds, out: string): string[] {
 
 /**
  * `entrepot generate --seed N --out dir [--companies N] [--quarters N]`: synthetic revenue and
- * customs feeds with labelled anomalies (packages/testkit/src/generate). Same seed, same bytes.
+ * customs feeds with labelled anomalies (packages/synthetic). Same seed, same bytes.
  */
 export function generateCommand(args: readonly string[], print: (line: string) => void): number {
   const { values } = parseArgs({

@@ -2,22 +2,27 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKafka } from "@entrepot/kafka";
-import { type NormalizerHandle, RedisRevisionStore, startNormalizer } from "@entrepot/normalizer";
-import { createLogger, Metrics } from "@entrepot/runtime";
-import { uniquePrefix } from "@entrepot/testkit";
-import { Redis } from "ioredis";
+import { createLogger } from "@entrepot/runtime";
+import { repoRoot, uniquePrefix } from "@entrepot/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createTopics, formatReconciliation, ingest, metricsDelta, parseNormalizerMetrics, reconcile, waitNormalized } from "./pipelineRun";
+import {
+  createTopics,
+  formatReconciliation,
+  ingest,
+  metricsDelta,
+  reconcile,
+  scrapeNormalizerMetrics,
+  waitNormalized,
+} from "./pipelineRun";
+import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
 
 const logger = createLogger({ name: "pipeline-run-int", level: "silent" });
 const brokers = inject("kafkaBrokers").split(",");
 const kafka = createKafka({ brokers, clientId: "pipeline-run-int", logger });
-const redis = new Redis(inject("redisUrl"));
 const tmp = mkdtempSync(join(tmpdir(), "entrepot-reconcile-"));
-const handles: NormalizerHandle[] = [];
+const services: RunningService[] = [];
 afterAll(async () => {
-  for (const h of handles) await h.close();
-  redis.disconnect();
+  expect(await stopServices(services)).toEqual(services.map(() => 0));
   rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -35,8 +40,12 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
   it("counts clean, dead-lettered, stale and duplicate records per feed and balances every stage", async () => {
     const prefix = uniquePrefix("reconcile");
     await createTopics(brokers, prefix, logger);
-    const metrics = new Metrics();
-    handles.push(await startNormalizer({ kafka, topicPrefix: prefix, logger, metrics, revisions: new RedisRevisionStore(redis, prefix) }));
+    // the normalizer as its own process, as `entrepot run` and the demo start it; its counters come from /metrics
+    const env = { PATH: process.env.PATH ?? "", KAFKA_BROKERS: brokers.join(","), REDIS_URL: inject("redisUrl") };
+    const normalizer = await spawnService(repoRoot, "normalizer", { env: { ...env, ENTREPOT_TOPIC_PREFIX: prefix, LOG_LEVEL: "warn" } });
+    services.push(normalizer);
+    await waitReady(normalizer);
+    const metricsUrl = `http://127.0.0.1:${normalizer.healthPort}/metrics`;
 
     // run 1 publishes the first revision of five facts (three customs, two revenue)
     const first = await ingest(
@@ -56,7 +65,7 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
     expect((await reconcile(kafka, prefix, first)).normalize).toMatchObject({ consumed: 5, clean: 5, rejected: 0, duplicates: 0 });
 
     // run 2: every fact key appears once, so the outcome does not depend on partition order
-    const before = parseNormalizerMetrics(metrics.render());
+    const before = await scrapeNormalizerMetrics(metricsUrl);
     const second = await ingest(
       kafka,
       prefix,
@@ -73,7 +82,7 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
       undefined,
     );
     await waitNormalized(kafka, prefix, 60_000);
-    const delta = metricsDelta(before, parseNormalizerMetrics(metrics.render()));
+    const delta = metricsDelta(before, await scrapeNormalizerMetrics(metricsUrl));
     expect(delta).toEqual({
       customs: { consumed: 4, clean: 1, rejected: 2, duplicates: 1 },
       revenue: { consumed: 3, clean: 1, rejected: 1, duplicates: 1 },

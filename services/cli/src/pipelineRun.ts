@@ -1,4 +1,4 @@
-import { type IngestReport, ingestFile } from "@entrepot/ingestor";
+import { type IngestReport, ingestFile } from "@entrepot/ingest";
 import { consumerLag, createKafka, ensureTopics, type IncomingMessage, JsonProducer, type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import type { Logger } from "@entrepot/runtime";
 import { HEADERS, Rejection, topicDefinitions, topicName } from "@entrepot/schemas";

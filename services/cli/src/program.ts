@@ -43,7 +43,7 @@ export function buildProgram(repoRoot = resolve(import.meta.dirname, "../../..")
   registerAnalyze(program);
   registerGenerate(program);
   registerBacktest(program);
-  registerDetector(program);
+  registerDetector(program, repoRoot);
   registerRun(program, repoRoot);
   registerDemo(program, repoRoot);
   registerSubscriptions(program);

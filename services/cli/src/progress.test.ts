@@ -1,4 +1,4 @@
-import type { IngestReport } from "@entrepot/ingestor";
+import type { IngestReport } from "@entrepot/ingest";
 import { describe, expect, it } from "vitest";
 import { etaSeconds, formatDuration, formatProgress, progressPrinter } from "./progress";
 

@@ -1,4 +1,4 @@
-import type { IngestReport } from "@entrepot/ingestor";
+import type { IngestReport } from "@entrepot/ingest";
 
 /** What a progress line shows: the running ingest report and the time since the ingest started. */
 export interface ProgressSnapshot {

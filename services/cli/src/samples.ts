@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseRulesConfig, type RulesConfig } from "@entrepot/detect";
 
 const samples = resolve(import.meta.dirname, "../samples");
 
@@ -23,4 +21,3 @@ export const NVDA_REVENUE = resolve(samples, "nvda-revenue.csv");
 
 /** The demo's rules file: the watch list (NVDA's products, origins, hub SG). */
 export const DEMO_RULES_FILE = resolve(samples, "demo-rules.yaml");
-export const watchRules = (): RulesConfig => parseRulesConfig(readFileSync(DEMO_RULES_FILE, "utf8"), "demo-rules.yaml");

@@ -20,6 +20,8 @@ export interface RunningService {
 
 export interface SpawnOptions {
   env: NodeJS.ProcessEnv;
+  /** arguments after the service's main.ts (e.g. `rebuild` for the detector's one-shot mode) */
+  args?: readonly string[];
   /** write the service's stdout/stderr (JSON logs) to this file instead of the terminal */
   logFile?: string;
 }
@@ -38,7 +40,7 @@ export async function spawnService(repoRoot: string, name: ServiceName, options:
   const main = resolve(repoRoot, "services", name, "src/main.ts");
   const given = Number(options.env.HEALTH_PORT ?? 0);
   const healthPort = given > 0 ? given : await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", main], {
+  const child = spawn(process.execPath, ["--import", "tsx", main, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...options.env, HEALTH_PORT: String(healthPort) },
     stdio: ["ignore", options.logFile ? "pipe" : "inherit", options.logFile ? "pipe" : "inherit"],

@@ -1,9 +1,9 @@
 import { mkdir, readdir, rename } from "node:fs/promises";
 import { join } from "node:path";
+import { type IngestReport, ingestFile } from "@entrepot/ingest";
 import type { JsonProducer } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import type { Feed } from "@entrepot/schemas";
-import { type IngestReport, ingestFile } from "./ingestFile";
 
 export interface InboxOptions {
   /** files dropped in `<dir>/revenue/` or `<dir>/customs/` are ingested, then moved to `<dir>/done/` */

@@ -1,11 +1,2 @@
-export {
-  type BatchCounts,
-  type ErrorTolerance,
-  type NormalizerHandle,
-  type NormalizerOptions,
-  normalizeMessage,
-  planBatch,
-  startNormalizer,
-} from "./normalizer";
-export { type CleanFact, naturalKey, RevisionGate } from "./revisionGate";
-export { MemoryRevisionStore, RedisRevisionStore, type RevisionStore } from "./revisionStore";
+export { type ErrorTolerance, type NormalizerHandle, type NormalizerOptions, type Outcome, planBatch, startNormalizer } from "./normalizer";
+export { RedisRevisionStore } from "./redisRevisionStore";

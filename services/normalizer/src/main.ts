@@ -1,33 +1,16 @@
 import { createKafka, ensureTopics } from "@entrepot/kafka";
+import { NormalizeEnv, normalizeOptions } from "@entrepot/normalize";
 import { runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNormalizer } from "./normalizer";
-import { RedisRevisionStore } from "./revisionStore";
-
-const FxRates = z
-  .string()
-  .default("")
-  .transform((text, ctx) => {
-    const rates: Record<string, number> = {};
-    for (const pair of text.split(",").filter((p) => p.trim() !== "")) {
-      const m = /^\s*([A-Za-z]{3})\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(pair);
-      if (!m || Number(m[2]) <= 0) {
-        ctx.addIssue({ code: "custom", message: `expected CUR=rate pairs like EUR=1.08,TWD=0.031; got "${pair}"` });
-        return z.NEVER;
-      }
-      rates[(m[1] as string).toUpperCase()] = Number(m[2]);
-    }
-    return rates;
-  });
+import { RedisRevisionStore } from "./redisRevisionStore";
 
 const NormalizerEnv = ServiceEnv.extend({
   /** Kafka Connect's errors.tolerance for this stage: all = dead-letter and go on, none = stop */
   ENTREPOT_NORMALIZE_ERRORS_TOLERANCE: z.enum(["none", "all"]).default("all"),
-  /** FX rates to USD for non-USD feeds */
-  ENTREPOT_FX_TO_USD: FxRates,
-});
+}).extend(NormalizeEnv.shape);
 
 await runWorker({
   name: "normalizer",
@@ -44,7 +27,7 @@ await runWorker({
       metrics,
       revisions: new RedisRevisionStore(redis, config.ENTREPOT_TOPIC_PREFIX),
       errorTolerance: config.ENTREPOT_NORMALIZE_ERRORS_TOLERANCE,
-      normalize: { fxToUsd: config.ENTREPOT_FX_TO_USD },
+      normalize: normalizeOptions(config),
       onCrash: crash,
     });
     return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit().then(() => undefined)) };

@@ -5,7 +5,7 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { type NormalizerHandle, startNormalizer } from "./normalizer";
-import { RedisRevisionStore } from "./revisionStore";
+import { RedisRevisionStore } from "./redisRevisionStore";
 
 const logger = createLogger({ name: "normalizer-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "normalizer-int", logger });

@@ -1,9 +1,14 @@
 import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
-import { type NormalizeOptions, normalizeRecord, type Problem } from "@entrepot/normalize";
+import {
+  type BatchCounts,
+  batchCounts,
+  decodeRawRecord,
+  type NormalizeOptions,
+  NormalizeStage,
+  type RevisionStore,
+} from "@entrepot/normalize";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { HEADERS, RawRecord, type Rejection, topicName } from "@entrepot/schemas";
-import { type CleanFact, RevisionGate } from "./revisionGate";
-import type { RevisionStore } from "./revisionStore";
+import { HEADERS, topicName } from "@entrepot/schemas";
 
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
 export type ErrorTolerance = "none" | "all";
@@ -25,55 +30,6 @@ export interface NormalizerHandle {
   close(): Promise<void>;
 }
 
-/** The result of normalizing one consumed raw message, before revision handling. */
-export type Normalized = { kind: "clean"; fact: CleanFact } | { kind: "rejected"; out: OutgoingMessage; reason: string };
-
-function rejection(problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Rejection {
-  return {
-    schemaVersion: 1,
-    stage: "normalize",
-    reason: problem.reason,
-    message: problem.message,
-    ...(problem.field !== undefined ? { field: problem.field } : {}),
-    raw,
-    ...(provenance ? { provenance } : {}),
-    rejectedAt: new Date().toISOString(),
-  };
-}
-
-/** One raw message -> a clean fact, or a dead letter with Kafka Connect error headers. */
-export function normalizeMessage(m: IncomingMessage, topicPrefix: string, options: NormalizeOptions = {}): Normalized {
-  const reject = (problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Normalized => ({
-    kind: "rejected",
-    reason: problem.reason,
-    out: deadLetter(m, rejection(problem, raw, provenance), topicPrefix),
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(m.value ?? "");
-  } catch (err) {
-    return reject({ reason: "bad_json", message: `message is not JSON: ${(err as Error).message}` }, m.value);
-  }
-  const parsed = RawRecord.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return reject({ reason: "schema_violation", message: `raw record: ${issue?.path.join(".")}: ${issue?.message}` }, json);
-  }
-  const raw = parsed.data;
-  const result = normalizeRecord(raw, options);
-  if (!result.ok) return reject(result.problem, raw.fields, raw.provenance);
-  return { kind: "clean", fact: result.record };
-}
-
-/** Per-batch outcome counts: consumed = clean + rejected + duplicates (stale revisions are rejected as `stale_revision`). */
-export interface BatchCounts {
-  consumed: number;
-  clean: number;
-  rejected: number;
-  duplicates: number;
-  stale: number;
-}
-
 /** What became of each consumed message, with the feed of the raw topic it came from (for per-feed metrics). */
 export type Outcome = { feed: "revenue" | "customs" } & (
   | { outcome: "clean" }
@@ -82,65 +38,41 @@ export type Outcome = { feed: "revenue" | "customs" } & (
 );
 
 /**
- * A batch of raw messages -> outputs: clean facts that are new or newer revisions go to the
- * compacted clean topics; the same fact again is dropped (counted as duplicate); an older
- * revision arriving late is dead-lettered as `stale_revision`, so it is counted and findable.
+ * A batch of raw messages through the normalize stage (`NormalizeStage` of packages/normalize,
+ * the code `entrepot normalize` runs offline) -> Kafka outputs: clean facts that are new or newer
+ * revisions go to the compacted clean topics; the same fact again is dropped (counted as
+ * duplicate); problems and older revisions arriving late (`stale_revision`) are dead-lettered
+ * with Kafka Connect's error headers, so they are counted and findable.
  */
 export async function planBatch(
   messages: readonly IncomingMessage[],
   topicPrefix: string,
-  gate: RevisionGate,
-  options: NormalizeOptions = {},
+  stage: NormalizeStage,
 ): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
-  const normalized = messages.map((m) => normalizeMessage(m, topicPrefix, options));
-  const facts = normalized.flatMap((n) => (n.kind === "clean" ? [n.fact] : []));
-  const decisions = await gate.decide(facts);
+  const results = await stage.process(messages.map((m) => decodeRawRecord(m.value)));
   const outputs: OutgoingMessage[] = [];
-  const outcomes: Outcome[] = [];
   const customsRaw = topicName(topicPrefix, "customsRaw");
-  let d = 0;
-  normalized.forEach((n, i) => {
+  const outcomes = results.map((r, i): Outcome => {
     const m = messages[i] as IncomingMessage;
     const feed = m.topic === customsRaw ? "customs" : "revenue";
-    if (n.kind === "rejected") {
-      outputs.push(n.out);
-      outcomes.push({ feed, outcome: "rejected", reason: n.reason });
-      return;
+    if (r.outcome === "rejected") {
+      outputs.push(deadLetter(m, r.rejection, topicPrefix));
+      return { feed, outcome: "rejected", reason: r.reason };
     }
-    const { decision, key, previousAsOf } = decisions[d++] as { decision: string; key: string; previousAsOf?: string };
-    if (decision === "duplicate") {
-      outcomes.push({ feed, outcome: "duplicate" });
-      return;
-    }
-    if (decision === "stale") {
-      const problem: Problem = {
-        reason: "stale_revision",
-        message: `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`,
-      };
-      outputs.push(deadLetter(m, rejection(problem, n.fact.record, n.fact.record.provenance), topicPrefix));
-      outcomes.push({ feed, outcome: "rejected", reason: "stale_revision" });
-      return;
-    }
+    if (r.outcome === "duplicate") return { feed, outcome: "duplicate" };
     const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
     const run = m.headers[HEADERS.ingestRun];
     if (run) headers[HEADERS.ingestRun] = run;
     outputs.push({
-      topic: topicName(topicPrefix, n.fact.feed === "revenue" ? "revenueClean" : "customsClean"),
-      key,
-      value: n.fact.record,
+      topic: topicName(topicPrefix, r.fact.feed === "revenue" ? "revenueClean" : "customsClean"),
+      key: r.key,
+      value: r.fact.record,
       headers,
     });
-    outcomes.push({ feed, outcome: "clean" });
+    return { feed, outcome: "clean" };
   });
   const reasons = outcomes.flatMap((o) => (o.outcome === "rejected" ? [o.reason] : []));
-  const counts: BatchCounts = {
-    consumed: messages.length,
-    clean: outcomes.filter((o) => o.outcome === "clean").length,
-    rejected: reasons.length,
-    duplicates: outcomes.filter((o) => o.outcome === "duplicate").length,
-    stale: reasons.filter((r) => r === "stale_revision").length,
-  };
-  return { outputs, counts, reasons, outcomes };
+  return { outputs, counts: batchCounts(results), reasons, outcomes };
 }
 
 /** raw topics -> clean topics + dead letters; commits only after outputs are acknowledged. */
@@ -155,7 +87,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     "entrepot_normalizer_duplicates_total",
     "records identical to the published revision, dropped without any message, by feed",
   );
-  const gate = new RevisionGate(options.revisions);
+  const stage = new NormalizeStage({ revisions: options.revisions, normalize: options.normalize });
   const producer = new JsonProducer(kafka);
   await producer.start();
   const runner = new ConsumerRunner({
@@ -165,7 +97,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
-      const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, gate, options.normalize);
+      const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, stage);
       if (tolerance === "none" && counts.rejected > 0) {
         // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
         const first = outputs.find((o) => o.topic === topicName(topicPrefix, "rejects"));
@@ -177,7 +109,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
         throw err;
       }
       await producer.send(outputs);
-      await gate.commit();
+      await stage.commit();
       for (const o of outcomes) {
         consumed({ feed: o.feed });
         if (o.outcome === "clean") cleaned({ feed: o.feed });

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { ingestFile } from "@entrepot/ingestor";
+import { ingestFile } from "@entrepot/ingest";
 import { createKafka, JsonProducer } from "@entrepot/kafka";
 import { parseMapping } from "@entrepot/normalize";
 import { type Command, Option } from "commander";

@@ -34,7 +34,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A local HTTP server on 127.0.0.1 that records every request: a webhook subscriber for tests and the demo. */
+/** A local HTTP server on 127.0.0.1 that records every request: the demo's webhook subscriber, and tests' (scripted answers, down/up). */
 export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let fallback: ScriptedResponse = { status: 200 };

@@ -3,12 +3,6 @@ import { CUSTOMS_COLUMNS, type CustomsRow, generateCustoms } from "./customs";
 import type { AnomalyLabel } from "./labels";
 import { generateRevenue, REVENUE_COLUMNS, type RevenueRow } from "./revenue";
 
-export { toCsv } from "./csv";
-export { CUSTOMS_COLUMNS, type CustomsRow, generateCustoms, HUBS, monthPeriod } from "./customs";
-export { ANOMALY_TYPES, type AnomalyLabel, type AnomalyType, QUIET_TYPES } from "./labels";
-export { mulberry32, type Prng, subSeed } from "./prng";
-export { companyName, fiscalPeriod, generateRevenue, REVENUE_COLUMNS, REVENUE_TYPE_CYCLE, type RevenueRow, reportDate } from "./revenue";
-
 export interface GenerateOptions {
   seed: number;
   /** revenue entities (default 240) */

@@ -1,12 +1,16 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadRulesFile } from "@entrepot/detect";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
-import { analyzeFiles, formatAnalysis } from "./analyze";
-import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
+import { analyzeFiles, formatAnalysis } from "./analyzeFiles";
 
-const SAMPLE = NVDA_REVENUE;
+/** The CLI's samples (services/cli/samples/README.md): NVDA's revenue by billing region, the constructed Singapore-hub customs, the demo's watch list. */
+const samples = join(import.meta.dirname, "../../../services/cli/samples");
+const SAMPLE = join(samples, "nvda-revenue.csv");
+const SG_HUB_CUSTOMS = join(samples, "sg-hub-customs.csv");
+const watchRules = () => loadRulesFile(join(samples, "demo-rules.yaml"));
 
 describe("entrepot analyze (offline: normalize + detect, no infrastructure)", () => {
   it("finds Singapore's share shift and its sustained climb in the sample, and rejects the malformed row", async () => {
@@ -38,16 +42,11 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
   it("reads a JSON-lines dump of clean records and gives the same alerts", async () => {
     const fromCsv = await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" });
     const { normalizeRecord } = await import("@entrepot/normalize");
-    const { readFeed } = await import("@entrepot/ingestor");
+    const { rawRecordOf, readFeed } = await import("@entrepot/feeds");
     const lines: string[] = [];
     for await (const row of readFeed(SAMPLE)) {
       if (row.kind !== "record") continue;
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "s", file: "s", line: row.line, ingestRun: "t", format: row.format },
-        fields: row.fields,
-      });
+      const r = normalizeRecord(rawRecordOf(row, { source: "s", file: "s", ingestRun: "t" }));
       if (r.ok) lines.push(JSON.stringify(r.record.record));
     }
     const file = join(mkdtempSync(join(tmpdir(), "analyze-")), "clean.jsonl");

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { parseMapping } from "@entrepot/normalize";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFeed, type SourceRow } from "./feedReader";
+import { rawRecordOf, readMappingFile } from "./rawRecords";
 import { detectDelimiter, sniffBytes } from "./sniff";
 
 let dir: string;
@@ -83,8 +84,7 @@ describe("readFeed", () => {
 describe("mapping a national customs layout (Chinese header, ROC years, USD thousands)", () => {
   it("reads a Taiwan MOF export through the shipped mapping file and normalizes it", async () => {
     const { normalizeRecord } = await import("@entrepot/normalize");
-    const mappingFile = join(import.meta.dirname, "../../../packages/normalize/fixtures/mappings/taiwan-mof-exports.json");
-    const mapping = parseMapping(JSON.parse(await readFile(mappingFile, "utf8")));
+    const mapping = readMappingFile(join(import.meta.dirname, "../../normalize/fixtures/mappings/taiwan-mof-exports.json"));
     const file = join(dir, "tw-mof.csv");
     await writeFile(
       file,
@@ -92,14 +92,7 @@ describe("mapping a national customs layout (Chinese header, ROC years, USD thou
     );
     const rows = await collect(file, { mapping });
     const results = rows.map((row) =>
-      row.kind === "record"
-        ? normalizeRecord({
-            schemaVersion: 1,
-            feed: row.feed,
-            provenance: { source: "t", file, line: row.line, ingestRun: "r", format: row.format },
-            fields: row.fields,
-          })
-        : null,
+      row.kind === "record" ? normalizeRecord(rawRecordOf(row, { source: "t", file, ingestRun: "r" })) : null,
     );
     expect(results[0]).toMatchObject({
       ok: true,

@@ -11,7 +11,7 @@ const logger = createLogger({ name: "ingestor-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "ingestor-int", logger });
 const producer = new JsonProducer(kafka);
 afterAll(() => producer.close());
-const fixture = (name: string) => join(import.meta.dirname, "../fixtures/hostile", name);
+const fixture = (name: string) => join(import.meta.dirname, "../../feeds/fixtures/hostile", name);
 
 describe("ingestFile on a real broker", () => {
   it("publishes detected-layout records to their feed's raw topic and source-side problems to rejects.v1, reconciled", async () => {

@@ -1,8 +1,9 @@
-import { customsCompositions, entityKey } from "@entrepot/detect";
-import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
-import { readFeed } from "@entrepot/ingestor";
+import { join } from "node:path";
+import { customsCompositions, entityKey, loadRulesFile } from "@entrepot/detect";
+import { rawRecordOf, readFeed } from "@entrepot/feeds";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { normalizeRecord } from "@entrepot/normalize";
+import { analyzeFiles } from "@entrepot/offline";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import {
   Alert,
@@ -14,13 +15,18 @@ import {
   topicDefinitions,
   topicName,
 } from "@entrepot/schemas";
-import { uniquePrefix, waitFor } from "@entrepot/testkit";
+import { repoRoot, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { analyzeFiles } from "./analyze";
-import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
+import { type DetectorHandle, startDetector } from "./detector";
+import { DetectorState } from "./detectorState";
+import { rebuildDetectorState } from "./rebuild";
 
-const SAMPLE = NVDA_REVENUE;
+/** The CLI's samples (services/cli/samples/README.md): NVDA's revenue, the constructed Singapore-hub customs, the demo's watch list. */
+const samples = join(repoRoot, "services/cli/samples");
+const SAMPLE = join(samples, "nvda-revenue.csv");
+const SG_HUB_CUSTOMS = join(samples, "sg-hub-customs.csv");
+const watchRules = () => loadRulesFile(join(samples, "demo-rules.yaml"));
 const logger = createLogger({ name: "analyze-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "analyze-int", logger });
 const redis = new Redis(inject("redisUrl"));
@@ -36,12 +42,7 @@ async function cleanSample(): Promise<RevenueClean[]> {
   const out: RevenueClean[] = [];
   for await (const row of readFeed(SAMPLE)) {
     if (row.kind !== "record") continue;
-    const r = normalizeRecord({
-      schemaVersion: 1,
-      feed: row.feed,
-      provenance: { source: "int", file: "nvda-revenue.csv", line: row.line, ingestRun: "int", format: row.format },
-      fields: row.fields,
-    });
+    const r = normalizeRecord(rawRecordOf(row, { source: "int", file: "nvda-revenue.csv", ingestRun: "int" }));
     if (r.ok && r.record.feed === "revenue") out.push(r.record.record);
   }
   return out;
@@ -150,12 +151,7 @@ describe("customs: streaming detector and offline analyze give the same answer (
     const customs: CustomsClean[] = [];
     for await (const row of readFeed(customsFile)) {
       if (row.kind !== "record") continue;
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "int", file: "customs-fixture.csv", line: row.line, ingestRun: "int", format: row.format },
-        fields: row.fields,
-      });
+      const r = normalizeRecord(rawRecordOf(row, { source: "int", file: "customs-fixture.csv", ingestRun: "int" }));
       if (r.ok && r.record.feed === "customs") customs.push(r.record.record);
     }
     await producer.send(customs.map((value) => ({ topic: topicName(prefix, "customsClean"), key: customsCleanKey(value), value })));

@@ -1,10 +1,10 @@
-import { decideRevision, type RevisionDecision, revisionFingerprint, type SeenRevision } from "@entrepot/normalize";
-import { type CustomsClean, customsCleanKey, type Feed, type RevenueClean, revenueCleanKey } from "@entrepot/schemas";
+import { customsCleanKey, type Feed, revenueCleanKey } from "@entrepot/schemas";
+import type { CleanRecord } from "./normalizeRecord";
+import { decideRevision, type RevisionDecision, revisionFingerprint, type SeenRevision } from "./revision";
 import type { RevisionStore } from "./revisionStore";
 
-export type CleanFact = { feed: "revenue"; record: RevenueClean } | { feed: "customs"; record: CustomsClean };
-
-export function naturalKey(fact: CleanFact): string {
+/** The compaction key of a clean record on its clean topic. */
+export function naturalKey(fact: CleanRecord): string {
   return fact.feed === "revenue" ? revenueCleanKey(fact.record) : customsCleanKey(fact.record);
 }
 
@@ -18,7 +18,7 @@ export class RevisionGate {
 
   constructor(private readonly store: RevisionStore) {}
 
-  async decide(facts: readonly CleanFact[]): Promise<{ decision: RevisionDecision; key: string; previousAsOf?: string }[]> {
+  async decide(facts: readonly CleanRecord[]): Promise<{ decision: RevisionDecision; key: string; previousAsOf?: string }[]> {
     const keysByFeed = new Map<Feed, string[]>();
     const keyed = facts.map((f) => ({ fact: f, key: naturalKey(f) }));
     for (const { fact, key } of keyed) keysByFeed.set(fact.feed, [...(keysByFeed.get(fact.feed) ?? []), key]);

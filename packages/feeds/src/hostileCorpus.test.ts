@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { normalizeRecord } from "@entrepot/normalize";
 import { describe, expect, it } from "vitest";
 import { type FeedLayout, type ReadFeedOptions, readFeed } from "./feedReader";
+import { rawRecordOf } from "./rawRecords";
 
 interface Expected {
   read: number;
@@ -26,12 +27,7 @@ async function outcome(file: string, options: ReadFeedOptions = {}) {
     let reason: string | undefined;
     if (row.kind === "problem") reason = row.reason;
     else {
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "corpus", file, line: row.line, ingestRun: "corpus", format: row.format },
-        fields: row.fields,
-      });
+      const r = normalizeRecord(rawRecordOf(row, { source: "corpus", file, ingestRun: "corpus" }));
       if (r.ok) result.clean += 1;
       else reason = r.problem.reason;
     }

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { offlineNormalize } from "./offlineNormalize";
+import { normalizeFile } from "./normalizeFile";
 
 let dir: string;
 beforeAll(async () => {
@@ -27,7 +27,7 @@ describe("entrepot normalize (offline)", () => {
     );
     const out = join(dir, "clean.jsonl");
     const rejects = join(dir, "rejects.jsonl");
-    const report = await offlineNormalize({ file, out, rejects });
+    const report = await normalizeFile({ file, out, rejects });
     expect(report).toEqual({
       read: 6,
       clean: 2,

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
+import { type FeedLayout, ingestRejection, rawRecordOf, readFeed } from "@entrepot/feeds";
 import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
 import type { Format, Mapping } from "@entrepot/normalize";
-import { type Feed, HEADERS, type RawRecord, type Rejection, rawRecordKey, topicName } from "@entrepot/schemas";
-import { type FeedLayout, readFeed } from "./feedReader";
+import { type Feed, HEADERS, rawRecordKey, topicName } from "@entrepot/schemas";
 
 export interface IngestOptions {
   producer: JsonProducer;
@@ -64,7 +64,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     bytesRead: 0,
   };
   const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
-  const provenance = (line: number, format: string) => ({ source: options.source ?? file, file, line, ingestRun, format });
+  const origin = { source: options.source ?? file, file, ingestRun };
   let batch: OutgoingMessage[] = [];
   let pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
   let lastFormat = options.format ?? "unknown";
@@ -94,21 +94,13 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     report.read += 1;
     if (row.kind === "record") {
       lastFormat = row.format;
-      const value: RawRecord = { schemaVersion: 1, feed: row.feed, provenance: provenance(row.line, row.format), fields: row.fields };
+      const value = rawRecordOf(row, origin);
       const topic = topicName(options.topicPrefix, row.feed === "revenue" ? "revenueRaw" : "customsRaw");
       batch.push({ topic, key: rawRecordKey(value), value, headers });
       pending.published += 1;
       pending[row.feed] += 1;
     } else {
-      const value: Rejection = {
-        schemaVersion: 1,
-        stage: "ingest",
-        reason: row.reason,
-        message: row.message,
-        raw: row.raw,
-        provenance: provenance(row.line, report.layout?.format ?? lastFormat),
-        rejectedAt: new Date().toISOString(),
-      };
+      const value = ingestRejection(row, origin, report.layout?.format ?? lastFormat);
       batch.push({
         topic: rejectTopic,
         key: `${file}:${row.line}`,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateFeeds, mulberry32 } from "./index";
+import { generateFeeds } from "./generateFeeds";
+import { mulberry32 } from "./prng";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 

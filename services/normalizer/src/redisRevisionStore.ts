@@ -1,13 +1,6 @@
-import type { SeenRevision } from "@entrepot/normalize";
+import type { RevisionStore, SeenRevision } from "@entrepot/normalize";
 import type { Feed } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-
-/** The latest revision published per natural key, shared by every normalizer instance. */
-export interface RevisionStore {
-  get(feed: Feed, keys: readonly string[]): Promise<Map<string, SeenRevision>>;
-  /** records what was published; never lowers a key's `asOf` (another instance may have raised it) */
-  raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void>;
-}
 
 const encode = (s: SeenRevision) => `${s.asOf}|${s.fingerprint}`;
 const decode = (v: string): SeenRevision => {
@@ -53,26 +46,5 @@ export class RedisRevisionStore implements RevisionStore {
     if (entries.size === 0) return;
     const args = [...entries].flatMap(([k, s]) => [k, encode(s)]);
     await this.redis.eval(RAISE, 1, this.key(feed), ...args);
-  }
-}
-
-/** In-process store: the offline CLI and single-process runs. */
-export class MemoryRevisionStore implements RevisionStore {
-  private readonly maps = new Map<Feed, Map<string, SeenRevision>>();
-  private map(feed: Feed) {
-    const m = this.maps.get(feed) ?? new Map<string, SeenRevision>();
-    this.maps.set(feed, m);
-    return m;
-  }
-  async get(feed: Feed, keys: readonly string[]): Promise<Map<string, SeenRevision>> {
-    const m = this.map(feed);
-    return new Map(keys.flatMap((k) => (m.has(k) ? [[k, m.get(k) as SeenRevision] as const] : [])));
-  }
-  async raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void> {
-    const m = this.map(feed);
-    for (const [k, s] of entries) {
-      const cur = m.get(k);
-      if (!cur || s.asOf >= cur.asOf) m.set(k, s);
-    }
   }
 }

@@ -1,0 +1,1 @@
+export { type IngestOptions, type IngestReport, ingestFile } from "./ingestFile";
