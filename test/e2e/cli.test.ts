@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
 import { describe, expect, inject, it } from "vitest";
@@ -50,9 +52,18 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect(rebuilt.stdout).toBe(
       "detector state rebuilt: 0 clean records (0 invalid), 0 companies, 0 published alerts, 0 recomputed without notifying\n",
     );
-    const bad = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
+    // a missing file is the CLI's usage error, before the detector starts
+    const missing = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("'no-such-rules.yaml' is invalid. The file does not exist.");
+    // a file that exists but is no rules file is the detector's own error
+    const dir = mkdtempSync(join(tmpdir(), "entrepot-rules-"));
+    const badRules = join(dir, "bad-rules.yaml");
+    writeFileSync(badRules, "shareShift: [not, an, object]\n");
+    const bad = await entrepot("detector", "rebuild", "--rules", badRules);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`detector rebuild: rules file ${resolve(repoRoot, "no-such-rules.yaml")} cannot be read`);
+    expect(bad.stderr).toMatch(/^detector rebuild: /m);
+    expect(bad.stderr).toContain(badRules);
   });
 
   it("manages subscriptions: add (secret shown once), list (no secret), rotate, rm", async () => {
