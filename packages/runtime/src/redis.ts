@@ -1,5 +1,6 @@
 import { Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "./logger";
+import { redactUrlPasswords } from "./redact";
 
 /**
  * What a connection is for, which decides its options:
@@ -35,20 +36,12 @@ export function redisOptions(role: RedisRole, connectTimeoutMs = 5_000): RedisOp
 
 /** The URL with its password (if any) replaced, fit for logs and error messages. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password === "") return url;
-    u.password = "redacted";
-    return u.toString();
-  } catch {
-    // not a URL: hide whatever stands between the scheme and an '@'
-    return url.replace(/\/\/[^/@\s]*@/g, "//[redacted]@");
-  }
+  return redactUrlPasswords(url);
 }
 
 /** The password of a redis:// URL, raw and percent-decoded (either may show up in a message). */
 function passwordsOf(url: string): string[] {
-  const m = /^[a-z]+:\/\/[^:/@\s]*:([^@/\s]+)@/i.exec(url);
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:([^\s]*)@/i.exec(url);
   const raw = m?.[1];
   if (!raw) return [];
   let decoded = raw;
@@ -62,7 +55,7 @@ function passwordsOf(url: string): string[] {
 
 /** `text` with every occurrence of the URL's password replaced. */
 export function redactPassword(text: string, url: string): string {
-  let out = text.split(url).join(redactRedisUrl(url));
+  let out = redactUrlPasswords(text);
   for (const p of passwordsOf(url)) out = out.split(p).join("[redacted]");
   return out;
 }

@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/kafka";
-import type { Logger } from "@entrepot/runtime";
+import { createRedis, type Logger } from "@entrepot/runtime";
 import { Alert, topicName } from "@entrepot/schemas";
 import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
 import { infraCommand, infraRunning } from "./infraScripts";
 import {
   createTopics,
@@ -62,7 +61,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const logDir = resolve(repoRoot, ".entrepot/demo", prefix.slice(0, -1));
   const services: RunningService[] = [];
   const receiver = await startReceiver();
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = createRedis(options.redisUrl, { role: "cli", logger });
   try {
     await redis.connect();
     const created = await createTopics(options.brokers, prefix, logger);

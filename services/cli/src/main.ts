@@ -5,12 +5,11 @@ import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
 import { ingestFile } from "@entrepot/ingestor";
 import { createKafka, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { FORMATS, type Format, isFormat, parseMapping } from "@entrepot/normalize";
-import { ConfigError, createLogger } from "@entrepot/runtime";
+import { ConfigError, createLogger, createRedis } from "@entrepot/runtime";
 import { Feed, HEADERS, Severity, topicDefinitions, topicJsonSchemas, topicName } from "@entrepot/schemas";
-import { Redis } from "ioredis";
 import { AnalyzeUsageError, analyzeCommand } from "./analyze";
 import { backtestCommand } from "./backtest";
-import { cliConfig } from "./cliEnv";
+import { cliConfig, cliRedis } from "./cliEnv";
 import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
 import { runDemo } from "./demo";
 import { GenerateUsageError, generateCommand } from "./generate";
@@ -269,7 +268,7 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: rest, options: { rules: { type: "string" } } });
       const rules = loadRulesFile(values.rules ? resolve(values.rules) : undefined);
       await createTopics(config.KAFKA_BROKERS, prefix, logger);
-      const redis = new Redis(config.REDIS_URL);
+      const redis = createRedis(config.REDIS_URL, { role: "store", logger });
       try {
         const r = await rebuildDetectorState({
           kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger }),
@@ -326,7 +325,7 @@ async function subscriptions(
   prefix: string,
   print: (l: string) => void,
 ): Promise<number> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = cliRedis(redisUrl);
   await redis.connect();
   const store = new SubscriptionStore(redis, prefix, secretBoxFromEnv());
   try {

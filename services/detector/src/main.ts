@@ -1,7 +1,6 @@
 import { createKafka, ensureTopics } from "@entrepot/kafka";
-import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
+import { createRedis, intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { Redis } from "ioredis";
 import { z } from "zod";
 import { startDetector } from "./detector";
 import { loadRulesFile } from "./rulesFile";
@@ -21,8 +20,7 @@ await runWorker({
     const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-    redis.on("error", (err) => logger.error({ err }, "redis error"));
+    const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     const handle = await startDetector({
       kafka,
       redis,
