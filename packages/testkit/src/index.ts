@@ -1,5 +1,6 @@
 import "./provided";
 
+export { makeAlert } from "./alerts";
 export {
   ANOMALY_TYPES,
   type AnomalyLabel,

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import { createRedis, type Logger } from "@entrepot/runtime";
-import { Alert, topicName } from "@entrepot/schemas";
+import { Alert, consumerGroupId, topicName, topicsReadBy } from "@entrepot/schemas";
 import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
 import { infraCommand, infraRunning } from "./infraScripts";
@@ -162,8 +162,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 /** Waits until the detector consumed every clean record and its settle window has passed (alerts published). */
 async function waitDetected(kafka: Kafka, prefix: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const topics = [topicName(prefix, "revenueClean"), topicName(prefix, "customsClean")];
-  while ((await consumerLag(kafka, `${prefix}entrepot-detector`, topics)) > 0) {
+  const topics = topicsReadBy(prefix, "detector");
+  while ((await consumerLag(kafka, consumerGroupId(prefix, "detector"), topics)) > 0) {
     if (Date.now() > deadline) throw new Error(`detector still behind after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }

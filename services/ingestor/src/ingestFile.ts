@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
-import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
+import { type JsonProducer, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Format, Mapping } from "@entrepot/normalize";
-import { type Feed, HEADERS, type RawRecord, type Rejection, rawRecordKey, topicName } from "@entrepot/schemas";
+import { type Feed, HEADERS, type RawRecord, type Rejection } from "@entrepot/schemas";
 import { type FeedLayout, readFeed } from "./feedReader";
 
 export interface IngestOptions {
@@ -50,7 +50,7 @@ export interface IngestReport {
 export async function ingestFile(options: IngestOptions): Promise<IngestReport> {
   const ingestRun = options.ingestRun ?? randomUUID();
   const file = basename(options.file);
-  const rejectTopic = topicName(options.topicPrefix, "rejects");
+  const out = new TopicWriter(options.producer, options.topicPrefix);
   const bytes = (await stat(options.file)).size;
   const report: IngestReport = {
     ingestRun,
@@ -65,11 +65,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
   };
   const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
   const provenance = (line: number, format: string) => ({ source: options.source ?? file, file, line, ingestRun, format });
-  let batch: OutgoingMessage[] = [];
+  let batch: TopicMessage[] = [];
   let pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
   let lastFormat = options.format ?? "unknown";
   const flush = async () => {
-    if (batch.length > 0) await options.producer.send(batch);
+    if (batch.length > 0) await out.send(batch);
     report.published += pending.published;
     report.rejected += pending.rejected;
     report.publishedByFeed.revenue += pending.revenue;
@@ -95,8 +95,8 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     if (row.kind === "record") {
       lastFormat = row.format;
       const value: RawRecord = { schemaVersion: 1, feed: row.feed, provenance: provenance(row.line, row.format), fields: row.fields };
-      const topic = topicName(options.topicPrefix, row.feed === "revenue" ? "revenueRaw" : "customsRaw");
-      batch.push({ topic, key: rawRecordKey(value), value, headers });
+      // key from the catalog: source file + line
+      batch.push({ topic: row.feed === "revenue" ? "revenueRaw" : "customsRaw", value, headers });
       pending.published += 1;
       pending[row.feed] += 1;
     } else {
@@ -110,7 +110,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
         rejectedAt: new Date().toISOString(),
       };
       batch.push({
-        topic: rejectTopic,
+        topic: "rejects",
         key: `${file}:${row.line}`,
         value,
         headers: { ...headers, [HEADERS.dlqStage]: "ingest", [HEADERS.dlqErrorClass]: row.reason, [HEADERS.dlqReason]: row.reason },

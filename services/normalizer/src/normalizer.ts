@@ -1,7 +1,15 @@
-import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import {
+  ConsumerRunner,
+  deadLetter,
+  type IncomingMessage,
+  JsonProducer,
+  type Kafka,
+  type TopicMessage,
+  TopicWriter,
+} from "@entrepot/kafka";
 import { type NormalizeOptions, normalizeRecord, type Problem } from "@entrepot/normalize";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { HEADERS, RawRecord, type Rejection, topicName } from "@entrepot/schemas";
+import { consumerGroupId, HEADERS, RawRecord, type Rejection, topicName, topicsReadBy } from "@entrepot/schemas";
 import { type CleanFact, RevisionGate } from "./revisionGate";
 import type { RevisionStore } from "./revisionStore";
 
@@ -26,7 +34,7 @@ export interface NormalizerHandle {
 }
 
 /** The result of normalizing one consumed raw message, before revision handling. */
-export type Normalized = { kind: "clean"; fact: CleanFact } | { kind: "rejected"; out: OutgoingMessage; reason: string };
+export type Normalized = { kind: "clean"; fact: CleanFact } | { kind: "rejected"; out: TopicMessage<"rejects">; reason: string };
 
 function rejection(problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Rejection {
   return {
@@ -42,11 +50,11 @@ function rejection(problem: Problem, raw: unknown, provenance?: RawRecord["prove
 }
 
 /** One raw message -> a clean fact, or a dead letter with Kafka Connect error headers. */
-export function normalizeMessage(m: IncomingMessage, topicPrefix: string, options: NormalizeOptions = {}): Normalized {
+export function normalizeMessage(m: IncomingMessage, options: NormalizeOptions = {}): Normalized {
   const reject = (problem: Problem, raw: unknown, provenance?: RawRecord["provenance"]): Normalized => ({
     kind: "rejected",
     reason: problem.reason,
-    out: deadLetter(m, rejection(problem, raw, provenance), topicPrefix),
+    out: deadLetter(m, rejection(problem, raw, provenance)),
   });
   let json: unknown;
   try {
@@ -91,11 +99,11 @@ export async function planBatch(
   topicPrefix: string,
   gate: RevisionGate,
   options: NormalizeOptions = {},
-): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
-  const normalized = messages.map((m) => normalizeMessage(m, topicPrefix, options));
+): Promise<{ outputs: TopicMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
+  const normalized = messages.map((m) => normalizeMessage(m, options));
   const facts = normalized.flatMap((n) => (n.kind === "clean" ? [n.fact] : []));
   const decisions = await gate.decide(facts);
-  const outputs: OutgoingMessage[] = [];
+  const outputs: TopicMessage[] = [];
   const outcomes: Outcome[] = [];
   const customsRaw = topicName(topicPrefix, "customsRaw");
   let d = 0;
@@ -117,19 +125,18 @@ export async function planBatch(
         reason: "stale_revision",
         message: `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`,
       };
-      outputs.push(deadLetter(m, rejection(problem, n.fact.record, n.fact.record.provenance), topicPrefix));
+      outputs.push(deadLetter(m, rejection(problem, n.fact.record, n.fact.record.provenance)));
       outcomes.push({ feed, outcome: "rejected", reason: "stale_revision" });
       return;
     }
     const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
     const run = m.headers[HEADERS.ingestRun];
     if (run) headers[HEADERS.ingestRun] = run;
-    outputs.push({
-      topic: topicName(topicPrefix, n.fact.feed === "revenue" ? "revenueClean" : "customsClean"),
-      key,
-      value: n.fact.record,
-      headers,
-    });
+    outputs.push(
+      n.fact.feed === "revenue"
+        ? { topic: "revenueClean", key, value: n.fact.record, headers }
+        : { topic: "customsClean", key, value: n.fact.record, headers },
+    );
     outcomes.push({ feed, outcome: "clean" });
   });
   const reasons = outcomes.flatMap((o) => (o.outcome === "rejected" ? [o.reason] : []));
@@ -158,17 +165,18 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   const gate = new RevisionGate(options.revisions);
   const producer = new JsonProducer(kafka);
   await producer.start();
+  const out = new TopicWriter(producer, topicPrefix);
   const runner = new ConsumerRunner({
     kafka,
-    groupId: options.groupId ?? `${topicPrefix}entrepot-normalizer`,
-    topics: [topicName(topicPrefix, "revenueRaw"), topicName(topicPrefix, "customsRaw")],
+    groupId: options.groupId ?? consumerGroupId(topicPrefix, "normalizer"),
+    topics: topicsReadBy(topicPrefix, "normalizer"),
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, gate, options.normalize);
       if (tolerance === "none" && counts.rejected > 0) {
         // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
-        const first = outputs.find((o) => o.topic === topicName(topicPrefix, "rejects"));
+        const first = outputs.find((o) => o.topic === "rejects");
         const err = new Error(
           `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
         );
@@ -176,7 +184,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
         options.onCrash?.(err);
         throw err;
       }
-      await producer.send(outputs);
+      await out.send(outputs);
       await gate.commit();
       for (const o of outcomes) {
         consumed({ feed: o.feed });

@@ -17,9 +17,17 @@ import {
   SilenceStore,
   SubscriptionStore,
 } from "@entrepot/delivery";
-import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import {
+  ConsumerRunner,
+  deadLetter,
+  type IncomingMessage,
+  JsonProducer,
+  type Kafka,
+  type TopicMessage,
+  TopicWriter,
+} from "@entrepot/kafka";
 import { duplicateRedis, type Logger, type Metrics } from "@entrepot/runtime";
-import { Alert, type Rejection, type Subscription, topicName } from "@entrepot/schemas";
+import { Alert, consumerGroupId, parseTopicValue, type Rejection, type Subscription, topicsReadBy } from "@entrepot/schemas";
 import { type OutboundPolicy, parseOutboundPolicy, type SecretBox } from "@entrepot/webhooks";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
@@ -202,21 +210,22 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
 
   const producer = new JsonProducer(kafka);
   await producer.start();
+  const out = new TopicWriter(producer, topicPrefix);
   const runner = new ConsumerRunner({
     kafka,
-    groupId: options.groupId ?? `${topicPrefix}entrepot-notifier`,
-    topics: [topicName(topicPrefix, "alerts")],
+    groupId: options.groupId ?? consumerGroupId(topicPrefix, "notifier"),
+    topics: topicsReadBy(topicPrefix, "notifier"),
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const alerts: Alert[] = [];
-      const rejects: OutgoingMessage[] = [];
+      const rejects: TopicMessage<"rejects">[] = [];
       for (const m of messages) {
-        const parsed = Alert.safeParse(parseJson(m.value));
-        if (parsed.success) alerts.push(parsed.data);
-        else rejects.push(rejectFor(topicPrefix, m, parsed.error.issues[0]));
+        const parsed = parseTopicValue("alerts", m.value);
+        if (parsed.ok) alerts.push(parsed.value);
+        else rejects.push(rejectFor(m, parsed.issue));
       }
-      await producer.send(rejects);
+      await out.send(rejects);
       // criticals first, so a warning in the same batch is already inhibited
       for (const a of alerts) {
         await state.noteForInhibition(a);
@@ -298,7 +307,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   };
 }
 
-function rejectFor(topicPrefix: string, m: IncomingMessage, issue: { path: PropertyKey[]; message: string } | undefined): OutgoingMessage {
+function rejectFor(m: IncomingMessage, issue: { path: PropertyKey[]; message: string } | undefined): TopicMessage<"rejects"> {
   const rejection: Rejection = {
     schemaVersion: 1,
     stage: "notify",
@@ -307,13 +316,5 @@ function rejectFor(topicPrefix: string, m: IncomingMessage, issue: { path: Prope
     raw: m.value,
     rejectedAt: new Date().toISOString(),
   };
-  return deadLetter(m, rejection, topicPrefix);
-}
-
-function parseJson(text: string | null): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return text;
-  }
+  return deadLetter(m, rejection);
 }

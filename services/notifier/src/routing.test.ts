@@ -1,7 +1,7 @@
 import { alertFingerprint, inhibitionScope, matches, type Silence, signingSecrets, silenceMatches } from "@entrepot/delivery";
 import type { Subscription } from "@entrepot/schemas";
+import { makeAlert } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
-import { makeAlert } from "./testAlerts";
 import { digestBody, slackBody } from "./webhookDelivery";
 
 const sub = (filters: Partial<Subscription["filters"]>): Subscription => ({

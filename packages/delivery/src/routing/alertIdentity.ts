@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Alert } from "@entrepot/schemas";
+import { type Alert, compositionKey } from "@entrepot/schemas";
 
 /** Stable event id for one revision of one alert: the `webhook-id` subscribers de-duplicate on. */
 export function eventIdFor(alert: Pick<Alert, "alertId" | "revision">): string {
@@ -17,11 +17,7 @@ export function alertFingerprint(a: Alert): string {
   return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 24);
 }
 
-/** Entity + period, the scope within which a critical alert inhibits lesser ones. */
+/** Entity + period, the scope within which a critical alert inhibits lesser ones (the same text as a composition's key). */
 export function inhibitionScope(a: Pick<Alert, "entity" | "period">): string {
-  const entity = Object.keys(a.entity)
-    .sort()
-    .map((k) => `${k}=${a.entity[k]}`)
-    .join(",");
-  return `${entity}|${a.period}`;
+  return compositionKey(a);
 }

@@ -1,4 +1,5 @@
 import type { Alert, Subscription } from "@entrepot/schemas";
+import { makeAlert } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
 import type { Silence } from "../silenceStore";
 import { alertFingerprint, digestEventId, eventIdFor, inhibitionScope } from "./alertIdentity";
@@ -17,34 +18,8 @@ import {
 const NOW = Date.parse("2026-03-01T12:00:00Z");
 const AT = new Date(NOW).toISOString();
 
-function alert(overrides: Partial<Alert> = {}): Alert {
-  const rule = overrides.rule ?? "share_shift_yoy";
-  const company = overrides.entity?.company ?? "NVDA";
-  const region = overrides.region ?? "SG";
-  const period = overrides.period ?? "FY2025-Q3";
-  return {
-    schemaVersion: 1,
-    alertId: `${rule}|${company}|${region}|${period}`,
-    rule,
-    status: "fired",
-    severity: "warning",
-    entity: { company },
-    region,
-    regionName: region,
-    period,
-    baselinePeriod: "FY2023-Q3",
-    observed: 0.22,
-    baseline: 0.09,
-    score: 13,
-    threshold: 5,
-    summary: `${company} ${region} ${period}`,
-    basis: "revenue by customer billing location",
-    evidence: [],
-    revision: 1,
-    detectedAt: AT,
-    ...overrides,
-  };
-}
+/** a test alert detected at NOW */
+const alert = (overrides: Partial<Alert> = {}): Alert => makeAlert({ detectedAt: AT, ...overrides });
 
 function subscription(id: string, filters: Partial<Subscription["filters"]> = {}, more: Partial<Subscription> = {}): Subscription {
   return {

@@ -1,6 +1,6 @@
 import type { Alert } from "@entrepot/schemas";
 
-/** A valid alert for tests and the benchmark; fields overridable. */
+/** A valid alert for tests (NVDA billed 22% to Singapore in FY2025-Q3); fields overridable. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
   const company = overrides.entity?.company ?? "NVDA";
   const rule = overrides.rule ?? "share_shift_yoy";
