@@ -1,6 +1,6 @@
 import "./provided";
 
-export { makeAlert } from "./alerts";
+export { makeAlert, makeSubscription } from "./alerts";
 export {
   ANOMALY_TYPES,
   type AnomalyLabel,

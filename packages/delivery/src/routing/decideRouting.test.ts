@@ -1,5 +1,5 @@
 import type { Alert, Subscription } from "@entrepot/schemas";
-import { makeAlert } from "@entrepot/testkit";
+import { makeAlert, makeSubscription } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
 import type { Silence } from "../silenceStore";
 import { alertFingerprint, digestEventId, eventIdFor, inhibitionScope } from "./alertIdentity";
@@ -21,19 +21,8 @@ const AT = new Date(NOW).toISOString();
 /** a test alert detected at NOW */
 const alert = (overrides: Partial<Alert> = {}): Alert => makeAlert({ detectedAt: AT, ...overrides });
 
-function subscription(id: string, filters: Partial<Subscription["filters"]> = {}, more: Partial<Subscription> = {}): Subscription {
-  return {
-    id,
-    channel: "webhook",
-    url: "https://hooks.example.com/",
-    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-    previousSecrets: [],
-    filters: { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info", ...filters },
-    enabled: true,
-    createdAt: "2026-01-01T00:00:00Z",
-    ...more,
-  };
-}
+const subscription = (id: string, filters: Partial<Subscription["filters"]> = {}, more: Partial<Subscription> = {}) =>
+  makeSubscription(filters, { id, ...more });
 
 function silence(id: string, matchers: Silence["matchers"], expiresAt = "2026-03-02T00:00:00Z"): Silence {
   return { id, matchers, comment: "", createdAt: "2026-03-01T00:00:00Z", expiresAt };
