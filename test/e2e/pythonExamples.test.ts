@@ -16,7 +16,7 @@ import {
 import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
-import { Alert, Composition, RevenueClean, TOPICS, topicName } from "@entrepot/schemas";
+import { Alert, Composition, RevenueClean, TOPIC_CATALOG, topicName } from "@entrepot/schemas";
 import { repoRoot, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { generateSecret, signedHeaders } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
@@ -198,7 +198,7 @@ describe("Python examples: consumer.py and webhook_receiver.py", () => {
     const onTopic = Object.fromEntries(
       await Promise.all(
         (["revenueClean", "shares", "alerts"] as const).map(
-          async (k) => [TOPICS[k].name, await readTopicToEnd(kafka, topicName(prefix, k))] as const,
+          async (k) => [TOPIC_CATALOG[k].name, await readTopicToEnd(kafka, topicName(prefix, k))] as const,
         ),
       ),
     );

@@ -1,17 +1,22 @@
+import { redisScript, runScript } from "@entrepot/runtime";
 import type { Alert, Severity } from "@entrepot/schemas";
 import { Alert as AlertSchema, SEVERITY_RANK } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { alertFingerprint } from "./routingState";
+import { alertFingerprint } from "./routing/alertIdentity";
 
 // Appends an alert when its content changed: latest state per alert id in a hash, every change
 // in a capped stream (the SSE feed; stream ids are the event ids clients resume from).
-const APPEND = `
+const APPEND = redisScript<string | null>(
+  "entrepotAppendAlert",
+  3,
+  `
 local fp = ARGV[2] .. '#' .. ARGV[5]
 if redis.call('HGET', KEYS[3], ARGV[1]) == fp then return false end
 redis.call('HSET', KEYS[3], ARGV[1], fp)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'alert', ARGV[3])
-`;
+`,
+);
 
 export interface AlertQuery {
   company?: string | undefined;
@@ -48,18 +53,12 @@ export class AlertLog {
 
   /** Returns the stream id when the alert was new or changed, null otherwise. */
   async append(alert: Alert): Promise<string | null> {
-    return (await this.redis.eval(
+    return runScript(
+      this.redis,
       APPEND,
-      3,
-      `${this.p}latest`,
-      this.streamKey,
-      `${this.p}fingerprints`,
-      alert.alertId,
-      alertFingerprint(alert),
-      JSON.stringify(alert),
-      String(this.maxStreamLength),
-      alert.status,
-    )) as string | null;
+      [`${this.p}latest`, this.streamKey, `${this.p}fingerprints`],
+      [alert.alertId, alertFingerprint(alert), JSON.stringify(alert), this.maxStreamLength, alert.status],
+    );
   }
 
   /** Latest revision of each matching alert, newest first, `limit` from `offset`. */

@@ -4,14 +4,28 @@ export { AlertLog, type AlertQuery, type StreamEntry } from "./alertLog";
 export { DeliveryAdmin, type FailedDelivery } from "./deliveryAdmin";
 export { DeliveryJobData, deliveryQueueName, jobIdFor } from "./deliveryJobs";
 export { DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, parseRetrySchedule, retryDelayMs } from "./retrySchedule";
+export { alertFingerprint, digestEventId, eventIdFor, inhibitionScope } from "./routing/alertIdentity";
 export {
-  alertFingerprint,
-  DEFAULT_STATE_RETENTION_MS,
-  inhibitionScope,
-  RoutingOutcome,
-  RoutingState,
-  type RoutingStateOptions,
-} from "./routingState";
+  type DeliveryJobSpec,
+  decideRouting,
+  decideSend,
+  deferralMs,
+  digestJob,
+  inhibitorOf,
+  matchingPairs,
+  type PairState,
+  pairKey,
+  type RoutingDecision,
+  type RoutingInput,
+  type RoutingPolicy,
+  type RoutingSnapshot,
+  SETTLED_OUTCOMES,
+  type SendDecision,
+  type SendInput,
+  silencing,
+} from "./routing/decideRouting";
+export { RoutingOutcome } from "./routing/routingOutcome";
+export { DEFAULT_STATE_RETENTION_MS, RoutingState, type RoutingStateOptions } from "./routingState";
 export { NewSilence, Silence, SilenceMatchers, SilenceStore, silenceMatches } from "./silenceStore";
 export {
   matches,

@@ -1,38 +1,18 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { redisScript, runScript } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { z } from "zod";
-
-/** What happened to one event for one subscription; persisted so restarts remember. */
-export const RoutingOutcome = z.object({
-  outcome: z.enum(["queued", "grouped", "delivered", "silenced", "inhibited", "unchanged", "failed", "refused", "disabled"]),
-  subscriptionId: z.string(),
-  eventId: z.string(),
-  alertIds: z.array(z.string()),
-  at: z.string(),
-  reason: z.string().optional(),
-});
-export type RoutingOutcome = z.infer<typeof RoutingOutcome>;
-
-/** Content of an alert that matters to a person: an alert re-published with the same content is not resent. */
-export function alertFingerprint(a: Alert): string {
-  const content = [a.status, a.severity, a.region, a.period, a.observed, a.baseline, a.score, a.summary];
-  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 24);
-}
-
-/** Entity + period, the scope within which a critical alert inhibits lesser ones. */
-export function inhibitionScope(a: Pick<Alert, "entity" | "period">): string {
-  const entity = Object.keys(a.entity)
-    .sort()
-    .map((k) => `${k}=${a.entity[k]}`)
-    .join(",");
-  return `${entity}|${a.period}`;
-}
+import { alertFingerprint, inhibitionScope } from "./routing/alertIdentity";
+import { inhibitorOf, type PairState, pairKey, type RoutingSnapshot } from "./routing/decideRouting";
+import { RoutingOutcome } from "./routing/routingOutcome";
 
 // Adds an event to the subscription's open grouping window, opening one when none is open.
 // Atomic so an event is never added to a window whose flush has already read it: the window
 // key expires `windowMs` after opening, and the flush runs only after that.
-const ADD_TO_GROUP = `
+const ADD_TO_GROUP = redisScript<[string, number]>(
+  "entrepotAddToGroup",
+  2,
+  `
 local existing = redis.call('HGET', KEYS[2], ARGV[1])
 local w = existing or redis.call('GET', KEYS[1])
 local opened = 0
@@ -45,13 +25,17 @@ redis.call('HSET', ARGV[4] .. w, ARGV[1], ARGV[5])
 redis.call('PEXPIRE', ARGV[4] .. w, ARGV[6])
 redis.call('HSET', KEYS[2], ARGV[1], w)
 return {w, opened}
-`;
+`,
+);
 
 // Takes a per-subscription delivery slot: at most ARGV[3] in flight (stale holders, from a
 // crashed process, age out) and at most ARGV[5] new requests in any window of ARGV[6] ms
 // (a sliding log of start times, so no burst of 2x at a window boundary; 0 = unlimited).
 // Returns 0 when taken, 1 when all slots are busy, 2 when the rate limit is reached.
-const ACQUIRE_SLOT = `
+const ACQUIRE_SLOT = redisScript<0 | 1 | 2>(
+  "entrepotAcquireSlot",
+  2,
+  `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[4])
 if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 1 end
@@ -64,7 +48,8 @@ end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], 3600000)
 return 0
-`;
+`,
+);
 
 /** The rate window: one second plus a margin for the jitter between starting a request and its arrival. */
 const RATE_WINDOW_MS = 1_050;
@@ -72,7 +57,10 @@ const RATE_WINDOW_MS = 1_050;
 // Sets hash fields with a retention: KEYS[1] the hash, KEYS[2] its index (sorted set field ->
 // time written). Fields older than the retention are removed; both keys expire a retention after
 // the last write. ARGV: now, retentionMs, field1, value1, ...
-const HSET_RETAINED = `
+const HSET_RETAINED = redisScript<number>(
+  "entrepotHsetRetained",
+  2,
+  `
 local now = tonumber(ARGV[1])
 local retention = tonumber(ARGV[2])
 local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - retention)
@@ -85,18 +73,23 @@ end
 redis.call('PEXPIRE', KEYS[1], retention)
 redis.call('PEXPIRE', KEYS[2], retention)
 return #old
-`;
+`,
+);
 
 // Adds members to a retained set (sorted set member -> time delivered), dropping members older
 // than the retention. ARGV: now, retentionMs, member...
-const ZADD_RETAINED = `
+const ZADD_RETAINED = redisScript<number>(
+  "entrepotZaddRetained",
+  1,
+  `
 local now = tonumber(ARGV[1])
 local retention = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - retention)
 for i = 3, #ARGV do redis.call('ZADD', KEYS[1], now, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], retention)
 return 0
-`;
+`,
+);
 
 export interface RoutingStateOptions {
   /** how long delivery records, sent fingerprints and outcomes are kept (default 30 days) */
@@ -140,26 +133,67 @@ export class RoutingState {
   }
 
   private async hsetRetained(key: string, indexKey: string, fields: [string, string][]): Promise<void> {
-    await this.redis.eval(HSET_RETAINED, 2, key, indexKey, String(this.now()), String(this.retentionMs), ...fields.flat());
+    await runScript(this.redis, HSET_RETAINED, [key, indexKey], [this.now(), this.retentionMs, ...fields.flat()]);
   }
 
   /** Delivered within the retention: a delivery record older than that is forgotten. */
   async isDelivered(subscriptionId: string, eventId: string): Promise<boolean> {
-    const at = await this.redis.zscore(`${this.p}delivered:${subscriptionId}`, eventId);
+    return (await this.deliveredAmong(subscriptionId, [eventId])).has(eventId);
+  }
+
+  private deliveredAt(at: string | null): boolean {
     return at !== null && Number(at) > this.now() - this.retentionMs;
+  }
+
+  /** Which of these events were delivered to the subscription within the retention. */
+  async deliveredAmong(subscriptionId: string, eventIds: readonly string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const at = await this.redis.zmscore(`${this.p}delivered:${subscriptionId}`, ...eventIds);
+    return new Set(eventIds.filter((_, i) => this.deliveredAt(at[i] ?? null)));
+  }
+
+  /** The critical alert open in each of these inhibition scopes. */
+  async criticals(scopes: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(scopes)];
+    if (unique.length === 0) return new Map();
+    const ids = await this.redis.hmget(`${this.p}critical`, ...unique);
+    return new Map(unique.flatMap((scope, i) => (ids[i] ? [[scope, ids[i] as string] as const] : [])));
+  }
+
+  /**
+   * What routing these (subscription, event) pairs reads, in one round trip: delivered, the
+   * outcome recorded, the content last sent for the alert; and the criticals of the alerts' scopes.
+   */
+  async snapshot(pairs: readonly { subscriptionId: string; eventId: string; alert: Alert }[]): Promise<RoutingSnapshot> {
+    const pipeline = this.redis.pipeline();
+    for (const { subscriptionId, eventId, alert } of pairs) {
+      pipeline.zscore(`${this.p}delivered:${subscriptionId}`, eventId);
+      pipeline.hget(`${this.p}outcomes:${subscriptionId}`, eventId);
+      pipeline.hget(`${this.p}sent:${subscriptionId}`, alert.alertId);
+    }
+    const replies = pairs.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+    const reply = (i: number): string | null => {
+      const [err, value] = replies[i] ?? [null, null];
+      if (err) throw err;
+      return value as string | null;
+    };
+    const states = new Map<string, PairState>();
+    pairs.forEach(({ subscriptionId, eventId }, i) => {
+      const outcome = reply(3 * i + 1);
+      const sent = reply(3 * i + 2);
+      states.set(pairKey(subscriptionId, eventId), {
+        delivered: this.deliveredAt(reply(3 * i)),
+        previous: outcome ? RoutingOutcome.parse(JSON.parse(outcome)).outcome : undefined,
+        sentFingerprint: sent ?? undefined,
+      });
+    });
+    return { pairs: states, criticals: await this.criticals(pairs.map((p) => inhibitionScope(p.alert))) };
   }
 
   /** Records a delivery: the event (and each alert in it) counts as sent to the subscription. */
   async markDelivered(subscriptionId: string, eventId: string, alerts: readonly Alert[], memberEventIds: readonly string[]): Promise<void> {
     const events = [...new Set([eventId, ...memberEventIds])];
-    await this.redis.eval(
-      ZADD_RETAINED,
-      1,
-      `${this.p}delivered:${subscriptionId}`,
-      String(this.now()),
-      String(this.retentionMs),
-      ...events,
-    );
+    await runScript(this.redis, ZADD_RETAINED, [`${this.p}delivered:${subscriptionId}`], [this.now(), this.retentionMs, ...events]);
     if (alerts.length > 0)
       await this.hsetRetained(
         `${this.p}sent:${subscriptionId}`,
@@ -194,9 +228,7 @@ export class RoutingState {
 
   /** The critical alert that inhibits this one, if any. */
   async inhibitedBy(alert: Alert): Promise<string | undefined> {
-    if (alert.severity === "critical") return undefined;
-    const by = await this.redis.hget(`${this.p}critical`, inhibitionScope(alert));
-    return by !== null && by !== alert.alertId ? by : undefined;
+    return inhibitorOf(alert, await this.criticals([inhibitionScope(alert)]));
   }
 
   async record(o: RoutingOutcome): Promise<void> {
@@ -223,18 +255,19 @@ export class RoutingState {
     alert: Alert,
     windowMs: number,
   ): Promise<{ windowId: string; opened: boolean }> {
-    const res = (await this.redis.eval(
+    const res = await runScript(
+      this.redis,
       ADD_TO_GROUP,
-      2,
-      `${this.p}group-open:${subscriptionId}`,
-      `${this.p}grouped:${subscriptionId}`,
-      eventId,
-      `${Date.now()}-${randomUUID().slice(0, 8)}`,
-      String(windowMs),
-      `${this.p}group:${subscriptionId}:`,
-      JSON.stringify(alert),
-      String(7 * 24 * 3_600_000),
-    )) as [string, number];
+      [`${this.p}group-open:${subscriptionId}`, `${this.p}grouped:${subscriptionId}`],
+      [
+        eventId,
+        `${Date.now()}-${randomUUID().slice(0, 8)}`,
+        windowMs,
+        `${this.p}group:${subscriptionId}:`,
+        JSON.stringify(alert),
+        7 * 24 * 3_600_000,
+      ],
+    );
     return { windowId: res[0], opened: res[1] === 1 };
   }
 
@@ -252,18 +285,12 @@ export class RoutingState {
     staleAfterMs: number,
   ): Promise<0 | 1 | 2> {
     const now = this.now();
-    return (await this.redis.eval(
+    return runScript(
+      this.redis,
       ACQUIRE_SLOT,
-      2,
-      `${this.p}slots:${subscriptionId}`,
-      `${this.p}rate:${subscriptionId}`,
-      String(now),
-      holder,
-      String(maxInFlight),
-      String(now - staleAfterMs),
-      String(perSecond),
-      String(RATE_WINDOW_MS),
-    )) as 0 | 1 | 2;
+      [`${this.p}slots:${subscriptionId}`, `${this.p}rate:${subscriptionId}`],
+      [now, holder, maxInFlight, now - staleAfterMs, perSecond, RATE_WINDOW_MS],
+    );
   }
 
   async releaseSlot(subscriptionId: string, holder: string): Promise<void> {

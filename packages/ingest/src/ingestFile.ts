@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { type FeedLayout, ingestRejection, rawRecordOf, readFeed } from "@entrepot/feeds";
-import type { JsonProducer, OutgoingMessage } from "@entrepot/kafka";
+import { type JsonProducer, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Format, Mapping } from "@entrepot/normalize";
-import { type Feed, HEADERS, rawRecordKey, topicName } from "@entrepot/schemas";
+import { type Feed, HEADERS } from "@entrepot/schemas";
 
 export interface IngestOptions {
   producer: JsonProducer;
@@ -50,7 +50,7 @@ export interface IngestReport {
 export async function ingestFile(options: IngestOptions): Promise<IngestReport> {
   const ingestRun = options.ingestRun ?? randomUUID();
   const file = basename(options.file);
-  const rejectTopic = topicName(options.topicPrefix, "rejects");
+  const out = new TopicWriter(options.producer, options.topicPrefix);
   const bytes = (await stat(options.file)).size;
   const report: IngestReport = {
     ingestRun,
@@ -65,11 +65,11 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
   };
   const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
   const origin = { source: options.source ?? file, file, ingestRun };
-  let batch: OutgoingMessage[] = [];
+  let batch: TopicMessage[] = [];
   let pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
   let lastFormat = options.format ?? "unknown";
   const flush = async () => {
-    if (batch.length > 0) await options.producer.send(batch);
+    if (batch.length > 0) await out.send(batch);
     report.published += pending.published;
     report.rejected += pending.rejected;
     report.publishedByFeed.revenue += pending.revenue;
@@ -95,14 +95,14 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     if (row.kind === "record") {
       lastFormat = row.format;
       const value = rawRecordOf(row, origin);
-      const topic = topicName(options.topicPrefix, row.feed === "revenue" ? "revenueRaw" : "customsRaw");
-      batch.push({ topic, key: rawRecordKey(value), value, headers });
+      // key from the catalog: source file + line
+      batch.push({ topic: row.feed === "revenue" ? "revenueRaw" : "customsRaw", value, headers });
       pending.published += 1;
       pending[row.feed] += 1;
     } else {
       const value = ingestRejection(row, origin, report.layout?.format ?? lastFormat);
       batch.push({
-        topic: rejectTopic,
+        topic: "rejects",
         key: `${file}:${row.line}`,
         value,
         headers: { ...headers, [HEADERS.dlqStage]: "ingest", [HEADERS.dlqErrorClass]: row.reason, [HEADERS.dlqReason]: row.reason },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { deadLetter } from "./deadLetter";
 
 describe("deadLetter", () => {
-  it("routes to the prefixed rejects topic with Kafka Connect error context and the ingest run", () => {
+  it("routes to the rejects topic with Kafka Connect error context and the ingest run", () => {
     const rejection = Rejection.parse({
       schemaVersion: 1,
       stage: "normalize",
@@ -24,10 +24,9 @@ describe("deadLetter", () => {
         timestamp: "0",
       },
       rejection,
-      "p.",
     );
     expect(out).toEqual({
-      topic: "p.rejects.v1",
+      topic: "rejects",
       key: "f.csv:7",
       value: rejection,
       headers: {
@@ -45,7 +44,7 @@ describe("deadLetter", () => {
 
   it("keys a keyless message by its position", () => {
     const rejection = Rejection.parse({ schemaVersion: 1, stage: "detect", reason: "bad_json", message: "x", raw: "x", rejectedAt: "t" });
-    const out = deadLetter({ topic: "t", partition: 0, offset: "9", key: null, value: "x", headers: {}, timestamp: "0" }, rejection, "");
+    const out = deadLetter({ topic: "t", partition: 0, offset: "9", key: null, value: "x", headers: {}, timestamp: "0" }, rejection);
     expect(out.key).toBe("t:0:9");
     expect(out.headers?.[HEADERS.ingestRun]).toBeUndefined();
   });

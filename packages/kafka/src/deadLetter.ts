@@ -1,16 +1,16 @@
-import { HEADERS, type Rejection, topicName } from "@entrepot/schemas";
+import { HEADERS, type Rejection } from "@entrepot/schemas";
 import type { IncomingMessage } from "./consumer";
-import type { OutgoingMessage } from "./producer";
+import type { TopicMessage } from "./topicWriter";
 
 /**
  * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed like
  * the source record, with Kafka Connect's error-context headers (original topic, partition,
  * offset, stage, error class) and the ingest run carried over so reconciliation can count it.
  */
-export function deadLetter(source: IncomingMessage, rejection: Rejection, topicPrefix: string): OutgoingMessage {
+export function deadLetter(source: IncomingMessage, rejection: Rejection): TopicMessage<"rejects"> {
   const run = source.headers[HEADERS.ingestRun];
   return {
-    topic: topicName(topicPrefix, "rejects"),
+    topic: "rejects",
     key: source.key ?? `${source.topic}:${source.partition}:${source.offset}`,
     value: rejection,
     headers: {

@@ -4,3 +4,4 @@ export { ConsumerRunner, type ConsumerRunnerOptions, type IncomingMessage } from
 export { deadLetter } from "./deadLetter";
 export { JsonProducer, type OutgoingMessage } from "./producer";
 export { readTopicToEnd } from "./readTopic";
+export { TopicContractError, type TopicMessage, type TopicRecord, TopicWriter } from "./topicWriter";

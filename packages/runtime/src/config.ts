@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { redactUrlPasswords } from "./redact";
 
 /** Thrown when the environment does not satisfy a service's config schema. */
 export class ConfigError extends Error {
@@ -28,7 +29,7 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 }
 
 function redactIfSecret(name: string, value: string): string {
-  return /SECRET|PASSWORD|TOKEN|KEY/i.test(name) ? "[redacted]" : value;
+  return /SECRET|PASSWORD|TOKEN|KEY/i.test(name) ? "[redacted]" : redactUrlPasswords(value);
 }
 
 /** `host:port[,host:port...]` list, as Kafka clients expect. */

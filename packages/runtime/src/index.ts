@@ -2,5 +2,16 @@ export { BrokerList, CommonEnv, ConfigError, intFromEnv, LogLevel, loadConfig, R
 export { type HealthCheck, type HealthServer, startHealthServer } from "./healthServer";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from "./logger";
 export { Metrics } from "./metrics";
+export {
+  type CreateRedisOptions,
+  createRedis,
+  duplicateRedis,
+  type RedisRole,
+  redactError,
+  redactPassword,
+  redactRedisUrl,
+  redisOptions,
+} from "./redis";
+export { defineScript, type RedisScript, redisScript, runScript } from "./redisScripts";
 export { type Closeable, ShutdownRegistry } from "./shutdown";
 export { runWorker, type WorkerContext, type WorkerHandle } from "./worker";

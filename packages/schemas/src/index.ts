@@ -9,7 +9,26 @@ export {
   TradeFlow,
 } from "./clean";
 export { DeliveryJob, deliveryJobId, Subscription } from "./delivery";
-export { TOPIC_VALUE_SCHEMAS, topicJsonSchemas } from "./jsonSchema";
+export { HEADERS } from "./headers";
+export { topicJsonSchemas } from "./jsonSchema";
 export { Feed, Provenance, RawRecord, rawRecordKey } from "./provenance";
 export { ReasonCode, Rejection, Stage } from "./rejection";
-export { HEADERS, TOPICS, type TopicKey, type TopicSpec, topicDefinitions, topicName } from "./topics";
+export {
+  CONSUMER_GROUPS,
+  type ConsumerGroup,
+  compositionKey,
+  consumerGroupId,
+  type ParsedValue,
+  parseTopicValue,
+  rejectionKey,
+  TOPIC_CATALOG,
+  TOPIC_KEYS,
+  type TopicContract,
+  type TopicKey,
+  type TopicSpec,
+  type TopicValue,
+  topicDefinitions,
+  topicKeyOf,
+  topicName,
+  topicsReadBy,
+} from "./topicCatalog";

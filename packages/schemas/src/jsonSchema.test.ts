@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { topicJsonSchemas } from "./jsonSchema";
+import { TOPIC_CATALOG, TOPIC_KEYS } from "./topicCatalog";
 
 describe("topicJsonSchemas", () => {
   const schemas = topicJsonSchemas() as Record<string, { type?: string; required?: string[]; properties?: Record<string, unknown> }>;
 
-  it("describes every data topic's messages", () => {
+  it("describes every topic's messages, shares.v1 included", () => {
     expect(Object.keys(schemas).sort()).toEqual(
-      ["alerts.v1", "customs.clean.v1", "customs.raw.v1", "rejects.v1", "revenue.clean.v1", "revenue.raw.v1"].sort(),
+      ["alerts.v1", "customs.clean.v1", "customs.raw.v1", "rejects.v1", "revenue.clean.v1", "revenue.raw.v1", "shares.v1"].sort(),
     );
+    expect(Object.keys(schemas).sort()).toEqual(TOPIC_KEYS.map((k) => TOPIC_CATALOG[k].name).sort());
     for (const s of Object.values(schemas)) expect(s.type).toBe("object");
   });
 
@@ -19,5 +21,6 @@ describe("topicJsonSchemas", () => {
       expect.arrayContaining(["alertId", "rule", "severity", "region", "period", "summary", "revision"]),
     );
     expect(schemas["rejects.v1"]?.required).toEqual(expect.arrayContaining(["stage", "reason", "message"]));
+    expect(schemas["shares.v1"]?.required).toEqual(expect.arrayContaining(["entity", "period", "total", "parts"]));
   });
 });

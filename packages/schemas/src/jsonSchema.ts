@@ -1,29 +1,15 @@
 import { z } from "zod";
-import { Alert } from "./alert";
-import { CustomsClean, RevenueClean } from "./clean";
-import { RawRecord } from "./provenance";
-import { Rejection } from "./rejection";
-import { TOPICS, type TopicKey } from "./topics";
+import { TOPIC_CATALOG, TOPIC_KEYS } from "./topicCatalog";
 
-/** The value schema of each topic: the contract analysts and other consumers read. */
-export const TOPIC_VALUE_SCHEMAS: Partial<Record<TopicKey, z.ZodType>> = {
-  revenueRaw: RawRecord,
-  customsRaw: RawRecord,
-  revenueClean: RevenueClean,
-  customsClean: CustomsClean,
-  rejects: Rejection,
-  alerts: Alert,
-};
-
-/** JSON Schema (draft 2020-12) of every topic's message value, keyed by topic name (unprefixed). */
+/** JSON Schema (draft 2020-12) of every topic's message value, keyed by topic name (unprefixed): the contract analysts and other consumers read. */
 export function topicJsonSchemas(): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, schema] of Object.entries(TOPIC_VALUE_SCHEMAS) as [TopicKey, z.ZodType][]) {
-    const spec = TOPICS[key];
-    out[spec.name] = {
-      ...z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }),
-      title: spec.name,
-      description: spec.description,
+  for (const key of TOPIC_KEYS) {
+    const topic = TOPIC_CATALOG[key];
+    out[topic.name] = {
+      ...z.toJSONSchema(topic.value, { io: "output", unrepresentable: "any" }),
+      title: topic.name,
+      description: topic.description,
     };
   }
   return out;

@@ -1,6 +1,5 @@
-import { CommonEnv, intFromEnv, runWorker } from "@entrepot/runtime";
+import { CommonEnv, createRedis, intFromEnv, runWorker } from "@entrepot/runtime";
 import { SecretBox } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
 import { z } from "zod";
 import { parseApiKeyHashes } from "./apiKeys";
 import { buildApi } from "./app";
@@ -26,8 +25,7 @@ await runWorker({
   name: "api",
   env: ApiEnv,
   start: async ({ config, logger }) => {
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-    redis.on("error", (err) => logger.error({ err }, "redis error"));
+    const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     const app = buildApi({
       redis,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,

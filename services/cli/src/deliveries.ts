@@ -1,7 +1,8 @@
 import { parseArgs } from "node:util";
 import { DeliveryAdmin, SilenceStore } from "@entrepot/delivery";
 import { SecretBox } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { cliRedis } from "./cliEnv";
 
 type Print = (line: string) => void;
 
@@ -27,7 +28,7 @@ export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBo
 }
 
 async function withRedis<T>(redisUrl: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = cliRedis(redisUrl);
   await redis.connect();
   try {
     return await fn(redis);

@@ -1,10 +1,9 @@
 import { resolve } from "node:path";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/kafka";
-import type { Logger } from "@entrepot/runtime";
-import { Alert, topicName } from "@entrepot/schemas";
+import { createRedis, type Logger } from "@entrepot/runtime";
+import { Alert, consumerGroupId, topicName, topicsReadBy } from "@entrepot/schemas";
 import { startReceiver, verify } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
 import { infraCommand, infraRunning } from "./infraScripts";
 import {
   createTopics,
@@ -61,7 +60,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const logDir = resolve(repoRoot, ".entrepot/demo", prefix.slice(0, -1));
   const services: RunningService[] = [];
   const receiver = await startReceiver();
-  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = createRedis(options.redisUrl, { role: "cli", logger });
   try {
     await redis.connect();
     const created = await createTopics(options.brokers, prefix, logger);
@@ -157,8 +156,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
 /** Waits until the detector consumed every clean record and its settle window has passed (alerts published). */
 async function waitDetected(kafka: Kafka, prefix: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const topics = [topicName(prefix, "revenueClean"), topicName(prefix, "customsClean")];
-  while ((await consumerLag(kafka, `${prefix}entrepot-detector`, topics)) > 0) {
+  const topics = topicsReadBy(prefix, "detector");
+  while ((await consumerLag(kafka, consumerGroupId(prefix, "detector"), topics)) > 0) {
     if (Date.now() > deadline) throw new Error(`detector still behind after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -1,7 +1,7 @@
 import { type IngestReport, ingestFile } from "@entrepot/ingest";
 import { consumerLag, createKafka, ensureTopics, type IncomingMessage, JsonProducer, type Kafka, readTopicToEnd } from "@entrepot/kafka";
 import type { Logger } from "@entrepot/runtime";
-import { HEADERS, Rejection, topicDefinitions, topicName } from "@entrepot/schemas";
+import { consumerGroupId, HEADERS, Rejection, topicDefinitions, topicName, topicsReadBy } from "@entrepot/schemas";
 
 const FEEDS = ["revenue", "customs"] as const;
 type FeedName = (typeof FEEDS)[number];
@@ -93,9 +93,9 @@ export async function ingest(
 /** Waits until the normalizer group has consumed everything on both raw topics (revenue and customs). */
 export async function waitNormalized(kafka: Kafka, prefix: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const group = `${prefix}entrepot-normalizer`;
+  const group = consumerGroupId(prefix, "normalizer");
   for (;;) {
-    if ((await consumerLag(kafka, group, [topicName(prefix, "revenueRaw"), topicName(prefix, "customsRaw")])) === 0) return;
+    if ((await consumerLag(kafka, group, topicsReadBy(prefix, "normalizer"))) === 0) return;
     if (Date.now() > deadline) throw new Error(`normalizer still behind after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }

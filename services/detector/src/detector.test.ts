@@ -1,5 +1,5 @@
-import { parseRulesConfig } from "@entrepot/detect";
-import { CustomsClean } from "@entrepot/schemas";
+import { entityKey, parseRulesConfig } from "@entrepot/detect";
+import { CustomsClean, TOPIC_CATALOG } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { companiesTouchedBy, customsScopesOf } from "./detector";
 import { alertScope } from "./detectorState";
@@ -37,5 +37,15 @@ describe("detector scopes for customs facts", () => {
     expect(alertScope({ rule: "mirror_gap", entity: { reporter: "TW", partner: "SG", hs: "854231" } })).toBe("hs6:854231");
     expect(alertScope({ rule: "reexport_surge", entity: { reporter: "MY", hs: "x" } })).toBe("reporter:MY");
     expect(alertScope({ rule: "corroboration", entity: { company: "NVDA" } })).toBe("NVDA");
+  });
+});
+
+describe("shares.v1 keys", () => {
+  it("the catalog keys a composition as the detector always did: entity|period", () => {
+    const entities: Record<string, string>[] = [{ company: "NVDA" }, { reporter: "SG", hs: "854231", flow: "export" }];
+    for (const entity of entities) {
+      const c = { schemaVersion: 1 as const, entity, period: "FY2025-Q3", total: 1, parts: [], evidence: [] };
+      expect(TOPIC_CATALOG.shares.key(c)).toBe(`${entityKey(entity)}|FY2025-Q3`);
+    }
   });
 });

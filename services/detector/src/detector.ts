@@ -4,13 +4,23 @@ import {
   detectCompany,
   detectMirrorGaps,
   detectReexportSurges,
-  entityKey,
   type RulesConfig,
   reconcileAlerts,
 } from "@entrepot/detect";
-import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { type Alert, type Composition, CustomsClean, HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
+import {
+  type Alert,
+  type Composition,
+  type CustomsClean,
+  consumerGroupId,
+  HEADERS,
+  parseTopicValue,
+  type Rejection,
+  type RevenueClean,
+  topicName,
+  topicsReadBy,
+} from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { type CustomsScope, DetectorState, matchesPrefixes } from "./detectorState";
 
@@ -99,24 +109,17 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const rejectedOut = metrics.counter("entrepot_detector_rejected_total", "clean records that failed validation");
   const producer = new JsonProducer(kafka);
   await producer.start();
+  const out = new TopicWriter(producer, topicPrefix);
 
-  const shareMessage = (c: Composition): OutgoingMessage => ({
-    topic: topicName(topicPrefix, "shares"),
-    key: `${entityKey(c.entity)}|${c.period}`,
-    value: c,
-    headers: { [HEADERS.schemaVersion]: "1" },
-  });
-  const alertMessage = (a: Alert): OutgoingMessage => ({
-    topic: topicName(topicPrefix, "alerts"),
-    key: a.alertId,
-    value: a,
-    headers: { [HEADERS.schemaVersion]: "1" },
-  });
+  // keys from the catalog: entity|period for shares, the alert id for alerts
+  const headers = { [HEADERS.schemaVersion]: "1" };
+  const shareMessage = (c: Composition): TopicMessage => ({ topic: "shares", value: c, headers });
+  const alertMessage = (a: Alert): TopicMessage => ({ topic: "alerts", value: a, headers });
 
   /** Evaluates one dirty scope (a company or a customs scope), publishes, stores, then clears its dirty mark. */
   const evaluate = async (scope: string, clearDirty: () => Promise<void>): Promise<void> => {
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
-    await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
+    await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
     await clearDirty();
     for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
@@ -144,35 +147,35 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
 
   const runner = new ConsumerRunner({
     kafka,
-    groupId: options.groupId ?? `${topicPrefix}entrepot-detector`,
-    topics: [topicName(topicPrefix, "revenueClean"), topicName(topicPrefix, "customsClean")],
+    groupId: options.groupId ?? consumerGroupId(topicPrefix, "detector"),
+    topics: topicsReadBy(topicPrefix, "detector"),
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const records: RevenueClean[] = [];
       const customs: CustomsClean[] = [];
-      const rejects: OutgoingMessage[] = [];
+      const rejects: TopicMessage<"rejects">[] = [];
       const customsTopic = topicName(topicPrefix, "customsClean");
       for (const m of messages) {
         const isCustoms = m.topic === customsTopic;
-        const parsed = isCustoms ? CustomsClean.safeParse(safeJson(m.value)) : RevenueClean.safeParse(safeJson(m.value));
-        if (parsed.success) {
-          if (isCustoms) customs.push(parsed.data as CustomsClean);
-          else records.push(parsed.data as RevenueClean);
+        const parsed = isCustoms ? parseTopicValue("customsClean", m.value) : parseTopicValue("revenueClean", m.value);
+        if (parsed.ok) {
+          if (isCustoms) customs.push(parsed.value as CustomsClean);
+          else records.push(parsed.value as RevenueClean);
           continue;
         }
         const value: Rejection = {
           schemaVersion: 1,
           stage: "detect",
           reason: "schema_violation",
-          message: `clean record does not match ${isCustoms ? "CustomsClean" : "RevenueClean"}: ${parsed.error.issues[0]?.message ?? "invalid"}`,
+          message: `clean record does not match ${isCustoms ? "CustomsClean" : "RevenueClean"}: ${parsed.issue?.message ?? "invalid"}`,
           raw: m.value,
           rejectedAt: new Date().toISOString(),
         };
-        rejects.push(deadLetter(m, value, topicPrefix));
+        rejects.push(deadLetter(m, value));
         rejectedOut();
       }
-      await producer.send(rejects);
+      await out.send(rejects);
       await state.putFacts(records);
       const changedCustoms = await state.putCustomsFacts(customs);
       await state.markCustomsDirty([...new Set(changedCustoms.flatMap((r) => customsScopesOf(r, rules)))]);
@@ -198,12 +201,4 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       return closing;
     },
   };
-}
-
-function safeJson(text: string | null): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return text;
-  }
 }

@@ -1,8 +1,7 @@
 import { loadRulesFile } from "@entrepot/detect";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
-import { runWorker } from "@entrepot/runtime";
+import { createRedis, runWorker } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { Redis } from "ioredis";
 import { startDetector } from "./detector";
 import { DetectorEnv } from "./detectorEnv";
 import { rebuildCommand } from "./rebuildCommand";
@@ -17,8 +16,7 @@ if (process.argv[2] === "rebuild") {
       const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
       await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-      const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-      redis.on("error", (err) => logger.error({ err }, "redis error"));
+      const redis = createRedis(config.REDIS_URL, { role: "store", logger });
       const handle = await startDetector({
         kafka,
         redis,

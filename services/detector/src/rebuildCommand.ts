@@ -1,9 +1,8 @@
 import { parseArgs } from "node:util";
 import { loadRulesFile, RulesConfigError } from "@entrepot/detect";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
-import { ConfigError, createLogger, loadConfig } from "@entrepot/runtime";
+import { ConfigError, createLogger, loadConfig, createRedis } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { Redis } from "ioredis";
 import { DetectorEnv } from "./detectorEnv";
 import { rebuildDetectorState } from "./rebuild";
 
@@ -29,7 +28,7 @@ export async function rebuildCommand(args: string[], env: NodeJS.ProcessEnv = pr
   const logger = createLogger({ name: "detector-rebuild", level: config.LOG_LEVEL });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector-rebuild", logger });
   await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
+  const redis = createRedis(config.REDIS_URL, { role: "store", logger });
   try {
     const r = await rebuildDetectorState({ kafka, redis, topicPrefix: config.ENTREPOT_TOPIC_PREFIX, logger, rules });
     process.stdout.write(

@@ -1,8 +1,7 @@
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { NormalizeEnv, normalizeOptions } from "@entrepot/normalize";
-import { runWorker, ServiceEnv } from "@entrepot/runtime";
+import { createRedis, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNormalizer } from "./normalizer";
 import { RedisRevisionStore } from "./redisRevisionStore";
@@ -18,8 +17,7 @@ await runWorker({
   start: async ({ config, logger, metrics, crash }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-normalizer", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-    redis.on("error", (err) => logger.error({ err }, "redis error"));
+    const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     const handle = await startNormalizer({
       kafka,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,

@@ -1,4 +1,4 @@
-import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
+import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import {
   type BatchCounts,
   batchCounts,
@@ -8,7 +8,7 @@ import {
   type RevisionStore,
 } from "@entrepot/normalize";
 import type { Logger, Metrics } from "@entrepot/runtime";
-import { HEADERS, topicName } from "@entrepot/schemas";
+import { consumerGroupId, HEADERS, topicName, topicsReadBy } from "@entrepot/schemas";
 
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
 export type ErrorTolerance = "none" | "all";
@@ -48,27 +48,26 @@ export async function planBatch(
   messages: readonly IncomingMessage[],
   topicPrefix: string,
   stage: NormalizeStage,
-): Promise<{ outputs: OutgoingMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
+): Promise<{ outputs: TopicMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
   const results = await stage.process(messages.map((m) => decodeRawRecord(m.value)));
-  const outputs: OutgoingMessage[] = [];
+  const outputs: TopicMessage[] = [];
   const customsRaw = topicName(topicPrefix, "customsRaw");
   const outcomes = results.map((r, i): Outcome => {
     const m = messages[i] as IncomingMessage;
     const feed = m.topic === customsRaw ? "customs" : "revenue";
     if (r.outcome === "rejected") {
-      outputs.push(deadLetter(m, r.rejection, topicPrefix));
+      outputs.push(deadLetter(m, r.rejection));
       return { feed, outcome: "rejected", reason: r.reason };
     }
     if (r.outcome === "duplicate") return { feed, outcome: "duplicate" };
     const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
     const run = m.headers[HEADERS.ingestRun];
     if (run) headers[HEADERS.ingestRun] = run;
-    outputs.push({
-      topic: topicName(topicPrefix, r.fact.feed === "revenue" ? "revenueClean" : "customsClean"),
-      key: r.key,
-      value: r.fact.record,
-      headers,
-    });
+    outputs.push(
+      r.fact.feed === "revenue"
+        ? { topic: "revenueClean", key: r.key, value: r.fact.record, headers }
+        : { topic: "customsClean", key: r.key, value: r.fact.record, headers },
+    );
     return { feed, outcome: "clean" };
   });
   const reasons = outcomes.flatMap((o) => (o.outcome === "rejected" ? [o.reason] : []));
@@ -90,17 +89,18 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
   const stage = new NormalizeStage({ revisions: options.revisions, normalize: options.normalize });
   const producer = new JsonProducer(kafka);
   await producer.start();
+  const out = new TopicWriter(producer, topicPrefix);
   const runner = new ConsumerRunner({
     kafka,
-    groupId: options.groupId ?? `${topicPrefix}entrepot-normalizer`,
-    topics: [topicName(topicPrefix, "revenueRaw"), topicName(topicPrefix, "customsRaw")],
+    groupId: options.groupId ?? consumerGroupId(topicPrefix, "normalizer"),
+    topics: topicsReadBy(topicPrefix, "normalizer"),
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, stage);
       if (tolerance === "none" && counts.rejected > 0) {
         // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
-        const first = outputs.find((o) => o.topic === topicName(topicPrefix, "rejects"));
+        const first = outputs.find((o) => o.topic === "rejects");
         const err = new Error(
           `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
         );
@@ -108,7 +108,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
         options.onCrash?.(err);
         throw err;
       }
-      await producer.send(outputs);
+      await out.send(outputs);
       await stage.commit();
       for (const o of outcomes) {
         consumed({ feed: o.feed });

@@ -1,4 +1,5 @@
 import type { RevisionStore, SeenRevision } from "@entrepot/normalize";
+import { redisScript, runScript } from "@entrepot/runtime";
 import type { Feed } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 
@@ -9,7 +10,10 @@ const decode = (v: string): SeenRevision => {
 };
 
 // compare-and-set per field: only an equal or later asOf overwrites
-const RAISE = `
+const RAISE = redisScript<number>(
+  "entrepotRaiseRevisions",
+  1,
+  `
 for i = 1, #ARGV, 2 do
   local cur = redis.call('HGET', KEYS[1], ARGV[i])
   local nextAsOf = string.match(ARGV[i + 1], '^(.*)|')
@@ -18,7 +22,8 @@ for i = 1, #ARGV, 2 do
   end
 end
 return 1
-`;
+`,
+);
 
 /** Redis hash `<prefix>entrepot:revisions:<feed>`: field = natural key, value = `asOf|fingerprint`. */
 export class RedisRevisionStore implements RevisionStore {
@@ -45,6 +50,6 @@ export class RedisRevisionStore implements RevisionStore {
   async raise(feed: Feed, entries: ReadonlyMap<string, SeenRevision>): Promise<void> {
     if (entries.size === 0) return;
     const args = [...entries].flatMap(([k, s]) => [k, encode(s)]);
-    await this.redis.eval(RAISE, 1, this.key(feed), ...args);
+    await runScript(this.redis, RAISE, [this.key(feed)], args);
   }
 }

@@ -1,9 +1,8 @@
 import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "@entrepot/delivery";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
-import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
+import { createRedis, intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNotifier } from "./notifier";
 
@@ -55,8 +54,7 @@ await runWorker({
   start: async ({ config, logger, metrics, crash }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-notifier", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-    const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
-    redis.on("error", (err) => logger.error({ err }, "redis error"));
+    const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     logger.info(
       { allow: config.ENTREPOT_WEBHOOK_ALLOW.description, retryScheduleMs: config.ENTREPOT_RETRY_SCHEDULE_MS },
       "delivery policy",

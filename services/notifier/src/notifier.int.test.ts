@@ -2,14 +2,14 @@ import { AlertLog, DeliveryAdmin, deliveryQueueName, RoutingState, SilenceStore,
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
-import { type Receiver, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
+import { makeAlert, type Receiver, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { type NotifierOptions, startNotifier } from "./notifier";
-import { makeAlert } from "./testAlerts";
+
 import { eventIdFor } from "./webhookDelivery";
 
 const brokers = inject("kafkaBrokers").split(",");

@@ -3,24 +3,35 @@ import {
   DEFAULT_RETRY_SCHEDULE_MS,
   DEFAULT_STATE_RETENTION_MS,
   DeliveryJobData,
+  type DeliveryJobSpec,
+  decideRouting,
+  decideSend,
+  deferralMs,
   deliveryQueueName,
-  jobIdFor,
-  matches,
+  digestJob,
+  inhibitionScope,
+  matchingPairs,
   type RoutingOutcome,
   RoutingState,
   retryDelayMs,
-  type Silence,
   SilenceStore,
   SubscriptionStore,
-  silenceMatches,
 } from "@entrepot/delivery";
-import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
-import type { Logger, Metrics } from "@entrepot/runtime";
-import { Alert, type Rejection, type Subscription, topicName } from "@entrepot/schemas";
+import {
+  ConsumerRunner,
+  deadLetter,
+  type IncomingMessage,
+  JsonProducer,
+  type Kafka,
+  type TopicMessage,
+  TopicWriter,
+} from "@entrepot/kafka";
+import { duplicateRedis, type Logger, type Metrics } from "@entrepot/runtime";
+import { Alert, consumerGroupId, parseTopicValue, type Rejection, type Subscription, topicsReadBy } from "@entrepot/schemas";
 import { type OutboundPolicy, parseOutboundPolicy, type SecretBox } from "@entrepot/webhooks";
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { DeliveryError, digestEventId, eventIdFor, sendToSubscription } from "./webhookDelivery";
+import { DeliveryError, sendToSubscription } from "./webhookDelivery";
 
 export interface NotifierOptions {
   kafka: Kafka;
@@ -65,13 +76,11 @@ export interface NotifierHandle {
   close(): Promise<void>;
 }
 
-/** Routing decisions that stand: a replay of the same event does not reconsider them. */
-const SETTLED: ReadonlySet<RoutingOutcome["outcome"]> = new Set(["silenced", "inhibited", "unchanged", "failed", "refused", "disabled"]);
-
 /**
  * alerts.v1 -> routing (filters, silences, inhibition, repeat policy, grouping) -> one BullMQ
  * job per (alert, subscription, revision) or per digest window -> signed webhook POST with
- * retries over the schedule, then the failed set.
+ * retries over the schedule, then the failed set. The decisions are `@entrepot/delivery`'s pure
+ * `decideRouting` / `decideSend`; this reads their inputs from Redis and applies their results.
  */
 export async function startNotifier(options: NotifierOptions): Promise<NotifierHandle> {
   const { kafka, redis, topicPrefix, logger, metrics } = options;
@@ -98,7 +107,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind");
   const failedAttempts = metrics.counter("entrepot_notifier_failed_attempts_total", "failed delivery attempts");
   const queueName = deliveryQueueName(topicPrefix);
-  const connection = redis.duplicate({ maxRetriesPerRequest: null });
+  const connection = duplicateRedis(redis, { role: "bullmq", logger });
   const queue = new Queue<DeliveryJobData>(queueName, { connection });
   queue.on("error", (err) => logger.error({ err }, "queue error"));
 
@@ -112,91 +121,45 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
     const { subscriptionId } = data;
     const log = logger.child({ subscriptionId, eventId: data.eventId, jobId: job.id, attempt: job.attemptsMade + 1 });
     // an explicit delivery record: the job id de-duplicates only while the job exists
-    if (await state.isDelivered(subscriptionId, data.eventId)) return "already-delivered";
-    const sub = await store.get(subscriptionId);
-    if (!sub) return "subscription-gone";
-    const at = () => new Date().toISOString();
-    const active = await silences.list();
-    let alerts: Alert[];
-    let members: string[];
-    if (data.kind === "alert") {
-      const silence = active.find((s) => silenceMatches(s, data.alert));
-      if (silence) {
-        await record({
-          outcome: "silenced",
-          subscriptionId,
-          eventId: data.eventId,
-          alertIds: [data.alertId],
-          at: at(),
-          reason: silence.id,
-        });
-        return "silenced";
-      }
+    const window = data.kind === "digest" ? [...(await state.groupMembers(subscriptionId, data.windowId))] : [];
+    const delivered = await state.deliveredAmong(subscriptionId, [data.eventId, ...window.map(([eventId]) => eventId)]);
+    const sub = delivered.has(data.eventId) ? undefined : await store.get(subscriptionId);
+    const members = sub
+      ? window.filter(([eventId]) => !delivered.has(eventId)).map(([eventId, text]) => ({ eventId, alert: Alert.parse(JSON.parse(text)) }))
+      : [];
+    const candidates = data.kind === "alert" ? [data.alert] : members.map((m) => m.alert);
+    const decision = decideSend({
+      job: data,
+      subscription: sub,
+      members,
+      delivered,
+      silences: sub ? await silences.list() : [],
       // a critical seen since routing inhibits this one too
-      const inhibitor = await state.inhibitedBy(data.alert);
-      if (inhibitor) {
-        await record({
-          outcome: "inhibited",
-          subscriptionId,
-          eventId: data.eventId,
-          alertIds: [data.alertId],
-          at: at(),
-          reason: inhibitor,
-        });
-        return "inhibited";
-      }
-      alerts = [data.alert];
-      members = [data.eventId];
-    } else {
-      alerts = [];
-      members = [];
-      for (const [eventId, text] of await state.groupMembers(subscriptionId, data.windowId)) {
-        if (await state.isDelivered(subscriptionId, eventId)) continue;
-        const alert = Alert.parse(JSON.parse(text));
-        const silence = active.find((s) => silenceMatches(s, alert));
-        if (silence) {
-          await record({ outcome: "silenced", subscriptionId, eventId, alertIds: [alert.alertId], at: at(), reason: silence.id });
-          continue;
-        }
-        const inhibitor = await state.inhibitedBy(alert);
-        if (inhibitor) {
-          await record({ outcome: "inhibited", subscriptionId, eventId, alertIds: [alert.alertId], at: at(), reason: inhibitor });
-          continue;
-        }
-        alerts.push(alert);
-        members.push(eventId);
-      }
-      if (alerts.length === 0) return "digest-empty";
-    }
+      criticals: sub ? await state.criticals(candidates.map(inhibitionScope)) : new Map(),
+      now: Date.now(),
+    });
+    for (const o of decision.outcomes) await record(o);
+    if (decision.kind === "drop") return decision.result;
+    const { subscription, sendId, alerts } = decision;
     const alertIds = alerts.map((a) => a.alertId);
-    // a digest of one alert goes as that alert, under its own webhook-id
-    const sendId = members.length === 1 ? (members[0] as string) : data.eventId;
-    if (!sub.enabled) {
-      await record({ outcome: "disabled", subscriptionId, eventId: sendId, alertIds, at: at(), reason: sub.disabledReason ?? "disabled" });
-      return "subscription-disabled";
-    }
 
     const holder = job.id ?? data.eventId;
     const slot = await state.acquireSlot(subscriptionId, holder, inFlight, perSecond, 2 * timeoutMs + 5_000);
     if (slot !== 0) {
-      // this subscription is busy or at its rate: step aside so other subscribers' jobs run,
-      // backing off the more often this job has already been deferred (bounded churn for a slow one)
-      const now = Date.now();
-      const deferrals = Math.max(0, job.attemptsStarted - job.attemptsMade - 1);
-      const busyWait = Math.min(timeoutMs, 100 * 2 ** Math.min(deferrals, 8)) * (0.5 + Math.random());
-      const wait = slot === 1 ? busyWait : 100 + Math.random() * 200;
-      await job.moveToDelayed(now + Math.round(wait), token);
+      // this subscription is busy or at its rate: step aside so other subscribers' jobs run
+      const deferrals = job.attemptsStarted - job.attemptsMade - 1;
+      await job.moveToDelayed(Date.now() + deferralMs(slot === 1 ? "busy" : "rate-limited", deferrals, timeoutMs, Math.random()), token);
       throw new DelayedError();
     }
     try {
-      const res = await sendToSubscription(sub, sendId, alerts, { policy, timeoutMs, maxResponseBytes });
-      await state.markDelivered(subscriptionId, data.eventId, alerts, [...new Set([sendId, ...members])]);
+      const res = await sendToSubscription(subscription, sendId, alerts, { policy, timeoutMs, maxResponseBytes });
+      await state.markDelivered(subscriptionId, data.eventId, alerts, [...new Set([sendId, ...decision.members])]);
       count({ outcome: "delivered" });
       log.info({ alertIds, status: res.status }, "webhook delivered");
       return `delivered ${res.status}`;
     } catch (err) {
       failedAttempts();
-      return await failed(err as Error, sub, sendId, alertIds, job, log);
+      return await failed(err as Error, subscription, sendId, alertIds, job, log);
     } finally {
       await state.releaseSlot(subscriptionId, holder);
     }
@@ -230,7 +193,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
     throw err;
   };
 
-  const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const workerConnection = duplicateRedis(redis, { role: "bullmq", logger });
   const worker = new Worker<DeliveryJobData>(queueName, deliver, {
     connection: workerConnection,
     concurrency: options.concurrency ?? 32,
@@ -247,34 +210,57 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
 
   const producer = new JsonProducer(kafka);
   await producer.start();
+  const out = new TopicWriter(producer, topicPrefix);
   const runner = new ConsumerRunner({
     kafka,
-    groupId: options.groupId ?? `${topicPrefix}entrepot-notifier`,
-    topics: [topicName(topicPrefix, "alerts")],
+    groupId: options.groupId ?? consumerGroupId(topicPrefix, "notifier"),
+    topics: topicsReadBy(topicPrefix, "notifier"),
     logger,
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const alerts: Alert[] = [];
-      const rejects: OutgoingMessage[] = [];
+      const rejects: TopicMessage<"rejects">[] = [];
       for (const m of messages) {
-        const parsed = Alert.safeParse(parseJson(m.value));
-        if (parsed.success) alerts.push(parsed.data);
-        else rejects.push(rejectFor(topicPrefix, m, parsed.error.issues[0]));
+        const parsed = parseTopicValue("alerts", m.value);
+        if (parsed.ok) alerts.push(parsed.value);
+        else rejects.push(rejectFor(m, parsed.issue));
       }
-      await producer.send(rejects);
+      await out.send(rejects);
       // criticals first, so a warning in the same batch is already inhibited
       for (const a of alerts) {
         await state.noteForInhibition(a);
         await alertLog.append(a);
       }
-      const subs = await store.list();
-      const active = await silences.list();
-      const jobs: { name: string; data: DeliveryJobData; opts: { jobId: string; delay: number } }[] = [];
+      const subscriptions = await store.list();
+      const pairs = matchingPairs(alerts, subscriptions).map((p) => ({
+        subscriptionId: p.subscription.id,
+        eventId: p.eventId,
+        alert: p.alert,
+      }));
+      const decisions = decideRouting({
+        alerts,
+        subscriptions,
+        silences: await silences.list(),
+        snapshot: await state.snapshot(pairs),
+        policy: { groupWindowMs, inhibitionHoldMs, firstDelayMs: schedule[0] ?? 0 },
+        now: Date.now(),
+      });
+      const jobs: DeliveryJobSpec[] = [];
       const outcomes: RoutingOutcome[] = [];
-      for (const alert of alerts) {
-        for (const sub of subs) {
-          if (!matches(sub, alert)) continue;
-          jobs.push(...(await route(alert, sub, active, outcomes)));
+      for (const d of decisions) {
+        if (d.kind === "suppress") outcomes.push(d.outcome);
+        else if (d.kind === "deliver" || d.kind === "group") {
+          const planned =
+            d.kind === "deliver"
+              ? d
+              : digestJob(
+                  d,
+                  (await state.addToGroup(d.subscriptionId, d.eventId, d.alert, groupWindowMs)).windowId,
+                  groupWindowMs,
+                  Date.now(),
+                );
+          jobs.push(planned.job);
+          if (planned.outcome) outcomes.push(planned.outcome);
         }
       }
       if (jobs.length > 0) {
@@ -288,48 +274,6 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       for (const o of outcomes) await record(o);
     },
   });
-
-  const route = async (
-    alert: Alert,
-    sub: Subscription,
-    active: readonly Silence[],
-    outcomes: RoutingOutcome[],
-  ): Promise<{ name: string; data: DeliveryJobData; opts: { jobId: string; delay: number } }[]> => {
-    const subscriptionId = sub.id;
-    const eventId = eventIdFor(alert);
-    if (await state.isDelivered(subscriptionId, eventId)) return [];
-    const previous = await state.outcome(subscriptionId, eventId);
-    if (previous && SETTLED.has(previous.outcome)) return [];
-    const base = { subscriptionId, eventId, alertIds: [alert.alertId], at: new Date().toISOString() };
-    const silence = active.find((s) => silenceMatches(s, alert));
-    if (silence) {
-      outcomes.push({ ...base, outcome: "silenced", reason: silence.id });
-      return [];
-    }
-    const inhibitor = await state.inhibitedBy(alert);
-    if (inhibitor) {
-      outcomes.push({ ...base, outcome: "inhibited", reason: inhibitor });
-      return [];
-    }
-    if (await state.isUnchanged(subscriptionId, alert)) {
-      outcomes.push({ ...base, outcome: "unchanged" });
-      return [];
-    }
-    if (groupWindowMs > 0) {
-      const { windowId } = await state.addToGroup(subscriptionId, eventId, alert, groupWindowMs);
-      if (!previous) outcomes.push({ ...base, outcome: "grouped", reason: windowId });
-      const data: DeliveryJobData = { kind: "digest", subscriptionId, windowId, eventId: digestEventId(subscriptionId, windowId) };
-      // the window closes groupWindowMs after it opened; the flush runs a little after that
-      const opened = Number(windowId.split("-")[0]);
-      const delay = Math.max(0, opened + groupWindowMs + 250 - Date.now());
-      return [{ name: "digest", data, opts: { jobId: jobIdFor(data), delay } }];
-    }
-    if (!previous) outcomes.push({ ...base, outcome: "queued" });
-    const data: DeliveryJobData = { kind: "alert", alertId: alert.alertId, revision: alert.revision, subscriptionId, eventId, alert };
-    // a lesser alert waits out the inhibition hold: the worker checks inhibition again when it sends
-    const hold = alert.severity === "critical" ? 0 : inhibitionHoldMs;
-    return [{ name: "deliver", data, opts: { jobId: jobIdFor(data), delay: Math.max(schedule[0] ?? 0, hold) } }];
-  };
 
   await runner.start();
   void worker.run().catch((err: unknown) => {
@@ -363,7 +307,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   };
 }
 
-function rejectFor(topicPrefix: string, m: IncomingMessage, issue: { path: PropertyKey[]; message: string } | undefined): OutgoingMessage {
+function rejectFor(m: IncomingMessage, issue: { path: PropertyKey[]; message: string } | undefined): TopicMessage<"rejects"> {
   const rejection: Rejection = {
     schemaVersion: 1,
     stage: "notify",
@@ -372,13 +316,5 @@ function rejectFor(topicPrefix: string, m: IncomingMessage, issue: { path: Prope
     raw: m.value,
     rejectedAt: new Date().toISOString(),
   };
-  return deadLetter(m, rejection, topicPrefix);
-}
-
-function parseJson(text: string | null): unknown {
-  try {
-    return JSON.parse(text ?? "");
-  } catch {
-    return text;
-  }
+  return deadLetter(m, rejection);
 }

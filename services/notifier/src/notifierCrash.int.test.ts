@@ -4,10 +4,10 @@ import { RoutingState, SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { topicDefinitions, topicName } from "@entrepot/schemas";
-import { repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
+import { makeAlert, repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { makeAlert } from "./testAlerts";
+
 import { eventIdFor } from "./webhookDelivery";
 
 const logger = createLogger({ name: "notifier-crash-test", level: "warn" });

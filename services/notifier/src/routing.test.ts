@@ -1,19 +1,10 @@
 import { alertFingerprint, inhibitionScope, matches, type Silence, signingSecrets, silenceMatches } from "@entrepot/delivery";
 import type { Subscription } from "@entrepot/schemas";
+import { makeAlert, makeSubscription } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
-import { makeAlert } from "./testAlerts";
 import { digestBody, slackBody } from "./webhookDelivery";
 
-const sub = (filters: Partial<Subscription["filters"]>): Subscription => ({
-  id: "sub_1",
-  channel: "webhook",
-  url: "https://hooks.example.com/",
-  secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-  previousSecrets: [],
-  filters: { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info", ...filters },
-  enabled: true,
-  createdAt: "2026-01-01T00:00:00Z",
-});
+const sub = (filters: Partial<Subscription["filters"]>) => makeSubscription(filters);
 
 describe("routing rules", () => {
   it("filters by company, region, rule, HS prefix and minimum severity", () => {

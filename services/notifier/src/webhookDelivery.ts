@@ -1,17 +1,9 @@
-import { createHash } from "node:crypto";
 import { parseRetryAfter, signingSecrets } from "@entrepot/delivery";
 import type { Alert, Subscription } from "@entrepot/schemas";
 import { guardedPost, type OutboundPolicy, type PostResult, signedHeaders } from "@entrepot/webhooks";
 
-/** Stable event id for one revision of one alert: the `webhook-id` subscribers de-duplicate on. */
-export function eventIdFor(alert: Pick<Alert, "alertId" | "revision">): string {
-  return `evt_${createHash("sha256").update(`${alert.alertId}#${alert.revision}`).digest("hex").slice(0, 32)}`;
-}
-
-/** Stable event id of one digest (one grouping window of one subscription). */
-export function digestEventId(subscriptionId: string, windowId: string): string {
-  return `dig_${createHash("sha256").update(`${subscriptionId}#${windowId}`).digest("hex").slice(0, 32)}`;
-}
+/** The event ids are `@entrepot/delivery`'s (routing decides with them); re-exported for the notifier's callers. */
+export { digestEventId, eventIdFor } from "@entrepot/delivery";
 
 /** The JSON body subscribers receive for one alert. */
 export function webhookBody(alert: Alert): string {

@@ -1,15 +1,14 @@
 import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
-import { Redis } from "ioredis";
-import { cliRuntime, print } from "../cliEnv";
+import { cliRedis, cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
 import { secretBoxFromEnv } from "../deliveries";
 import { examples, nonNegativeNumber, repeatable, requiredOption } from "../usage";
 
 async function withStore(run: (store: SubscriptionStore) => Promise<number>): Promise<number> {
   const { config, prefix } = cliRuntime();
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
+  const redis = cliRedis(config.REDIS_URL);
   await redis.connect();
   try {
     return await run(new SubscriptionStore(redis, prefix, secretBoxFromEnv()));

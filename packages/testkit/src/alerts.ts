@@ -1,6 +1,6 @@
-import type { Alert } from "@entrepot/schemas";
+import type { Alert, Subscription } from "@entrepot/schemas";
 
-/** A valid alert for tests and the benchmark; fields overridable. */
+/** A valid alert for tests (NVDA billed 22% to Singapore in FY2025-Q3); fields overridable. */
 export function makeAlert(overrides: Partial<Alert> = {}): Alert {
   const company = overrides.entity?.company ?? "NVDA";
   const rule = overrides.rule ?? "share_shift_yoy";
@@ -26,6 +26,21 @@ export function makeAlert(overrides: Partial<Alert> = {}): Alert {
     evidence: [],
     revision: 1,
     detectedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
+
+/** A valid, enabled webhook subscription for tests (no filter: matches every alert); filters and fields overridable. */
+export function makeSubscription(filters: Partial<Subscription["filters"]> = {}, overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: "sub_1",
+    channel: "webhook",
+    url: "https://hooks.example.com/",
+    secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    previousSecrets: [],
+    filters: { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info", ...filters },
+    enabled: true,
+    createdAt: "2026-01-01T00:00:00Z",
     ...overrides,
   };
 }
