@@ -7,7 +7,7 @@ import { createLogger, Metrics } from "@entrepot/runtime";
 import { uniquePrefix } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { createTopics, formatReconciliation, ingest, metricsDelta, parseNormalizerMetrics, reconcile, waitNormalized } from "./pipelineRun";
+import { createTopics, formatReconciliation, ingest, metricsDelta, normalizerCounts, reconcile, waitNormalized } from "./pipelineRun";
 
 const logger = createLogger({ name: "pipeline-run-int", level: "silent" });
 const brokers = inject("kafkaBrokers").split(",");
@@ -56,7 +56,7 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
     expect((await reconcile(kafka, prefix, first)).normalize).toMatchObject({ consumed: 5, clean: 5, rejected: 0, duplicates: 0 });
 
     // run 2: every fact key appears once, so the outcome does not depend on partition order
-    const before = parseNormalizerMetrics(metrics.render());
+    const before = normalizerCounts(await metrics.stats());
     const second = await ingest(
       kafka,
       prefix,
@@ -73,7 +73,7 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
       undefined,
     );
     await waitNormalized(kafka, prefix, 60_000);
-    const delta = metricsDelta(before, parseNormalizerMetrics(metrics.render()));
+    const delta = metricsDelta(before, normalizerCounts(await metrics.stats()));
     expect(delta).toEqual({
       customs: { consumed: 4, clean: 1, rejected: 2, duplicates: 1 },
       revenue: { consumed: 3, clean: 1, rejected: 1, duplicates: 1 },

@@ -95,8 +95,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const rules = options.rules ?? DEFAULT_RULES;
   const settleMs = options.settleMs ?? 1000;
   const state = new DetectorState(redis, topicPrefix);
-  const alertsOut = metrics.counter("entrepot_detector_alerts_total", "alerts published, by rule and status");
-  const rejectedOut = metrics.counter("entrepot_detector_rejected_total", "clean records that failed validation");
+  const stage = metrics.stage("detect");
   const producer = new JsonProducer(kafka);
   await producer.start();
 
@@ -119,7 +118,9 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
     await clearDirty();
-    for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
+    stage.out("shares", compositions.length);
+    stage.out("alerts", changes.length);
+    for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
     logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
   };
 
@@ -147,6 +148,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     groupId: options.groupId ?? `${topicPrefix}entrepot-detector`,
     topics: [topicName(topicPrefix, "revenueClean"), topicName(topicPrefix, "customsClean")],
     logger,
+    metrics: { metrics, stage: "detect" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const records: RevenueClean[] = [];
@@ -155,6 +157,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       const customsTopic = topicName(topicPrefix, "customsClean");
       for (const m of messages) {
         const isCustoms = m.topic === customsTopic;
+        stage.in(isCustoms ? "customs" : "revenue");
         const parsed = isCustoms ? CustomsClean.safeParse(safeJson(m.value)) : RevenueClean.safeParse(safeJson(m.value));
         if (parsed.success) {
           if (isCustoms) customs.push(parsed.data as CustomsClean);
@@ -170,7 +173,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
           rejectedAt: new Date().toISOString(),
         };
         rejects.push(deadLetter(m, value, topicPrefix));
-        rejectedOut();
+        stage.rejected(isCustoms ? "customs" : "revenue", value.reason);
       }
       await producer.send(rejects);
       await state.putFacts(records);

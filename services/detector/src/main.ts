@@ -17,12 +17,13 @@ const DetectorEnv = ServiceEnv.extend({
 await runWorker({
   name: "detector",
   env: DetectorEnv,
-  start: async ({ config, logger, metrics, crash }) => {
+  start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
     const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
     redis.on("error", (err) => logger.error({ err }, "redis error"));
+    addReadyCheck("redis", () => redis.status === "ready");
     const handle = await startDetector({
       kafka,
       redis,

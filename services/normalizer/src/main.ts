@@ -32,11 +32,12 @@ const NormalizerEnv = ServiceEnv.extend({
 await runWorker({
   name: "normalizer",
   env: NormalizerEnv,
-  start: async ({ config, logger, metrics, crash }) => {
+  start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-normalizer", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
     redis.on("error", (err) => logger.error({ err }, "redis error"));
+    addReadyCheck("redis", () => redis.status === "ready");
     const handle = await startNormalizer({
       kafka,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,

@@ -147,14 +147,8 @@ export async function planBatch(
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { kafka, topicPrefix, logger, metrics } = options;
   const tolerance = options.errorTolerance ?? "all";
-  // per feed: consumed = clean + rejected (stale revisions are reason stale_revision) + duplicates
-  const consumed = metrics.counter("entrepot_normalizer_consumed_total", "raw records consumed, by feed");
-  const cleaned = metrics.counter("entrepot_normalizer_clean_total", "clean records published, by feed");
-  const rejected = metrics.counter("entrepot_normalizer_rejected_total", "records dead-lettered, by feed and reason");
-  const duplicates = metrics.counter(
-    "entrepot_normalizer_duplicates_total",
-    "records identical to the published revision, dropped without any message, by feed",
-  );
+  // per feed: in (consumed) = out (clean) + rejected (stale revisions are reason stale_revision) + dropped (duplicates)
+  const stage = metrics.stage("normalize");
   const gate = new RevisionGate(options.revisions);
   const producer = new JsonProducer(kafka);
   await producer.start();
@@ -163,6 +157,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     groupId: options.groupId ?? `${topicPrefix}entrepot-normalizer`,
     topics: [topicName(topicPrefix, "revenueRaw"), topicName(topicPrefix, "customsRaw")],
     logger,
+    metrics: { metrics, stage: "normalize" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, gate, options.normalize);
@@ -179,10 +174,10 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       await producer.send(outputs);
       await gate.commit();
       for (const o of outcomes) {
-        consumed({ feed: o.feed });
-        if (o.outcome === "clean") cleaned({ feed: o.feed });
-        else if (o.outcome === "duplicate") duplicates({ feed: o.feed });
-        else rejected({ feed: o.feed, reason: o.reason });
+        stage.in(o.feed);
+        if (o.outcome === "clean") stage.out(o.feed);
+        else if (o.outcome === "duplicate") stage.dropped(o.feed, "duplicate");
+        else stage.rejected(o.feed, o.reason);
       }
       logger.debug({ ...counts }, "normalized batch");
     },

@@ -52,11 +52,12 @@ const NotifierEnv = ServiceEnv.extend({
 await runWorker({
   name: "notifier",
   env: NotifierEnv,
-  start: async ({ config, logger, metrics, crash }) => {
+  start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-notifier", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 20 });
     redis.on("error", (err) => logger.error({ err }, "redis error"));
+    addReadyCheck("redis", () => redis.status === "ready");
     logger.info(
       { allow: config.ENTREPOT_WEBHOOK_ALLOW.description, retryScheduleMs: config.ENTREPOT_RETRY_SCHEDULE_MS },
       "delivery policy",

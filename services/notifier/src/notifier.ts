@@ -95,12 +95,18 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   const inhibitionHoldMs = options.inhibitionHoldMs ?? 5_000;
   const state = new RoutingState(redis, topicPrefix, { retentionMs });
   const alertLog = new AlertLog(redis, topicPrefix);
-  const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind");
+  const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind", ["outcome"]);
   const failedAttempts = metrics.counter("entrepot_notifier_failed_attempts_total", "failed delivery attempts");
+  const stage = metrics.stage("notify");
   const queueName = deliveryQueueName(topicPrefix);
   const connection = redis.duplicate({ maxRetriesPerRequest: null });
   const queue = new Queue<DeliveryJobData>(queueName, { connection });
   queue.on("error", (err) => logger.error({ err }, "queue error"));
+  metrics.queueDepth(
+    queueName,
+    () => queue.getJobCounts("waiting", "active", "delayed", "failed"),
+    (err) => logger.warn({ err }, "queue depth not read"),
+  );
 
   const record = async (o: RoutingOutcome) => {
     await state.record(o);
@@ -188,13 +194,16 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       await job.moveToDelayed(now + Math.round(wait), token);
       throw new DelayedError();
     }
+    const posting = metrics.deliveryDuration.startTimer();
     try {
       const res = await sendToSubscription(sub, sendId, alerts, { policy, timeoutMs, maxResponseBytes });
+      posting({ outcome: "delivered" });
       await state.markDelivered(subscriptionId, data.eventId, alerts, [...new Set([sendId, ...members])]);
       count({ outcome: "delivered" });
       log.info({ alertIds, status: res.status }, "webhook delivered");
       return `delivered ${res.status}`;
     } catch (err) {
+      posting({ outcome: (err as Error).name === "OutboundPolicyError" ? "refused" : "failed" });
       failedAttempts();
       return await failed(err as Error, sub, sendId, alertIds, job, log);
     } finally {
@@ -252,14 +261,19 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
     groupId: options.groupId ?? `${topicPrefix}entrepot-notifier`,
     topics: [topicName(topicPrefix, "alerts")],
     logger,
+    metrics: { metrics, stage: "notify" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const alerts: Alert[] = [];
       const rejects: OutgoingMessage[] = [];
       for (const m of messages) {
         const parsed = Alert.safeParse(parseJson(m.value));
+        stage.in("alerts");
         if (parsed.success) alerts.push(parsed.data);
-        else rejects.push(rejectFor(topicPrefix, m, parsed.error.issues[0]));
+        else {
+          rejects.push(rejectFor(topicPrefix, m, parsed.error.issues[0]));
+          stage.rejected("alerts", "schema_violation");
+        }
       }
       await producer.send(rejects);
       // criticals first, so a warning in the same batch is already inhibited
@@ -277,6 +291,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
           jobs.push(...(await route(alert, sub, active, outcomes)));
         }
       }
+      stage.out("deliveries", jobs.length);
       if (jobs.length > 0) {
         await queue.addBulk(
           jobs.map((j) => ({
