@@ -24,7 +24,20 @@ export function readDashboard(): Dashboard {
 }
 
 /** PromQL words that are neither functions nor metrics */
-const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless", "atan2"]);
+const KEYWORDS = new Set([
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "bool",
+  "offset",
+  "and",
+  "or",
+  "unless",
+  "atan2",
+]);
 
 /**
  * The metric names a PromQL expression selects: identifiers that are not functions (followed by
