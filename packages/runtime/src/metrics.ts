@@ -72,30 +72,17 @@ export class Metrics {
 
   constructor() {
     const registers = [this.registry];
-    this.recordsIn = new Counter({
-      name: METRIC.recordsIn,
-      help: "records consumed or read, by stage and feed",
-      labelNames: ["stage", "feed"],
-      registers,
-    });
-    this.recordsOut = new Counter({
-      name: METRIC.recordsOut,
-      help: "records published downstream, by stage and feed",
-      labelNames: ["stage", "feed"],
-      registers,
-    });
-    this.recordsRejected = new Counter({
-      name: METRIC.recordsRejected,
-      help: "records dead-lettered, by stage, feed and reason",
-      labelNames: ["stage", "feed", "reason"],
-      registers,
-    });
-    this.recordsDropped = new Counter({
-      name: METRIC.recordsDropped,
-      help: "records consumed without any output on purpose (duplicates), by stage, feed and reason",
-      labelNames: ["stage", "feed", "reason"],
-      registers,
-    });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
+      new Counter<L>({ name, help, labelNames, registers });
+    this.recordsIn = counter(METRIC.recordsIn, "records consumed or read, by stage and feed", ["stage", "feed"]);
+    this.recordsOut = counter(METRIC.recordsOut, "records published downstream, by stage and feed", ["stage", "feed"]);
+    this.recordsRejected = counter(METRIC.recordsRejected, "records dead-lettered, by stage, feed and reason", ["stage", "feed", "reason"]);
+    this.recordsDropped = counter(
+      METRIC.recordsDropped,
+      "records consumed without any output on purpose (duplicates), by stage, feed and reason",
+      ["stage", "feed", "reason"],
+    );
+    this.alerts = counter(METRIC.alerts, "alert changes published, by rule, severity and status", ["rule", "severity", "status"]);
     this.batchDuration = new Histogram({
       name: METRIC.batchDuration,
       help: "seconds to handle one consumed batch, outputs acknowledged, by stage",
@@ -107,12 +94,6 @@ export class Metrics {
       name: METRIC.consumerLag,
       help: "messages between the consumer's position and the partition's high watermark",
       labelNames: ["group", "topic", "partition"],
-      registers,
-    });
-    this.alerts = new Counter({
-      name: METRIC.alerts,
-      help: "alert changes published, by rule, severity and status",
-      labelNames: ["rule", "severity", "status"],
       registers,
     });
     this.deliveryDuration = new Histogram({
