@@ -1,6 +1,6 @@
 export type { Kafka } from "kafkajs";
 export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, kafkaLogLevel, type TopicDefinition } from "./client";
-export { ConsumerRunner, type ConsumerRunnerOptions, type IncomingMessage } from "./consumer";
+export { ConsumerRunner, type ConsumerRunnerOptions, type ConsumerState, type IncomingMessage } from "./consumer";
 export { deadLetter } from "./deadLetter";
 export { JsonProducer, type OutgoingMessage } from "./producer";
 export { readTopicToEnd } from "./readTopic";

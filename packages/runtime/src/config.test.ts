@@ -42,6 +42,14 @@ describe("loadConfig", () => {
     );
   });
 
+  it("takes the health server's bind address, 127.0.0.1 unless set", () => {
+    expect(loadConfig(ServiceEnv, {}).HEALTH_HOST).toBe("127.0.0.1");
+    expect(loadConfig(ServiceEnv, { HEALTH_HOST: "0.0.0.0" }).HEALTH_HOST).toBe("0.0.0.0");
+    expect(loadConfig(ServiceEnv, { HEALTH_HOST: "::" }).HEALTH_HOST).toBe("::");
+    expect(loadConfig(ServiceEnv, { HEALTH_HOST: "normalizer.local" }).HEALTH_HOST).toBe("normalizer.local");
+    expect(() => loadConfig(ServiceEnv, { HEALTH_HOST: "http://0.0.0.0" })).toThrow(/HEALTH_HOST: expected an IP address or host name/);
+  });
+
   it("never echoes secret values", () => {
     const schema = z.object({ API_SECRET: z.string().min(32, "expected at least 32 characters") });
     const err = (() => {

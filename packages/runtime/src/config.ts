@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { redactUrlPasswords } from "./redact";
 
@@ -62,8 +63,22 @@ export type CommonEnv = z.infer<typeof CommonEnv>;
 export const intFromEnv = (min: number, max: number) =>
   z.coerce.number().int(`expected an integer between ${min} and ${max}`).min(min).max(max);
 
-/** CommonEnv plus the health/metrics port of a service (0 = any free port). */
+/** A listen address: an IPv4/IPv6 address or a host name (0.0.0.0 = every interface). */
+export const ListenHost = z
+  .string()
+  .trim()
+  .refine(
+    (h) => isIP(h) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(h),
+    "expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0",
+  );
+
+/**
+ * CommonEnv plus where a service serves /healthz, /readyz, /metrics and /stats: the port (0 = any
+ * free port) and the bind address (127.0.0.1 by default; 0.0.0.0 in a container so probes and
+ * Prometheus reach it).
+ */
 export const ServiceEnv = CommonEnv.extend({
   HEALTH_PORT: intFromEnv(0, 65535).default(0),
+  HEALTH_HOST: ListenHost.default("127.0.0.1"),
 });
 export type ServiceEnv = z.infer<typeof ServiceEnv>;

@@ -1,7 +1,7 @@
-export { BrokerList, CommonEnv, ConfigError, intFromEnv, LogLevel, loadConfig, RedisUrl, ServiceEnv } from "./config";
-export { type HealthCheck, type HealthServer, startHealthServer } from "./healthServer";
+export { BrokerList, CommonEnv, ConfigError, intFromEnv, ListenHost, LogLevel, loadConfig, RedisUrl, ServiceEnv } from "./config";
+export { type HealthCheck, type HealthServer, type HealthServerOptions, startHealthServer } from "./healthServer";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from "./logger";
-export { Metrics } from "./metrics";
+export { FeedCounts, type Labels, METRIC, Metrics, ServiceStats, type StageCounters } from "./metrics";
 export {
   type CreateRedisOptions,
   createRedis,

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { type CommonEnv, ConfigError, loadConfig } from "./config";
-import { startHealthServer } from "./healthServer";
+import { type HealthCheck, startHealthServer } from "./healthServer";
 import { createLogger, type Logger } from "./logger";
 import { Metrics } from "./metrics";
 import { ShutdownRegistry } from "./shutdown";
@@ -12,6 +12,8 @@ export interface WorkerContext<C> {
   shutdown: ShutdownRegistry;
   /** a client failed beyond recovery: close what can be closed and exit non-zero */
   crash: (err: Error) => void;
+  /** adds a check to /readyz (e.g. the Redis connection): the process is ready only while every check is */
+  addReadyCheck: (name: string, ready: () => boolean) => void;
 }
 
 export interface WorkerHandle {
@@ -21,10 +23,12 @@ export interface WorkerHandle {
 
 /**
  * The life of one service process: parse config (exit 2 with a message naming the variable on
- * bad config), start the worker, serve /healthz /readyz /metrics on HEALTH_PORT, close
- * everything on SIGTERM/SIGINT (exit 0 when all closed cleanly) and exit 1 when a client crashes.
+ * bad config), serve /healthz /readyz /metrics /stats on HEALTH_HOST:HEALTH_PORT (before anything
+ * connects: /readyz answers 503 until the worker has started and while it is not ready), start the
+ * worker, close everything on SIGTERM/SIGINT (exit 0 when all closed cleanly; the health server
+ * last, answering 503 while the worker stops) and exit 1 when a client crashes.
  */
-export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: number }>>(options: {
+export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: number; HEALTH_HOST: string }>>(options: {
   name: string;
   env: S;
   start: (ctx: WorkerContext<z.infer<S>>) => Promise<WorkerHandle>;
@@ -48,25 +52,46 @@ export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: n
   }
   const logger = createLogger({ name: options.name, level: config.LOG_LEVEL });
   const metrics = new Metrics();
+  metrics.collectDefaults();
   const shutdown = new ShutdownRegistry(logger);
   shutdown.installSignalHandlers();
+  let handle: WorkerHandle | undefined;
+  // not ready once stopping or crashed, whatever the worker says
+  let stopping = false;
+  const checks: Record<string, HealthCheck> = { [options.name]: { ready: () => !stopping && handle !== undefined && handle.ready() } };
   let crashed = false;
   const crash = (err: Error) => {
     if (crashed) return;
     crashed = true;
+    stopping = true;
     logger.fatal({ err }, "unrecoverable failure, exiting");
     void shutdown.close().finally(() => process.exit(1));
   };
   process.on("unhandledRejection", (reason) => crash(reason instanceof Error ? reason : new Error(String(reason))));
   try {
-    const handle = await options.start({ config, logger, metrics, shutdown, crash });
-    shutdown.register({ name: options.name, close: () => handle.close() });
     const health = await startHealthServer({
       port: config.HEALTH_PORT,
-      checks: { [options.name]: handle },
-      metrics: () => metrics.render(),
+      host: config.HEALTH_HOST,
+      checks,
+      metrics,
+      stats: () => metrics.stats(),
+      onError: (err) => logger.error({ err }, "health server could not answer"),
     });
+    // registered first, so closed last: /readyz says 503 while the worker stops
     shutdown.register({ name: "health-server", close: () => health.close() });
+    logger.info({ healthHost: config.HEALTH_HOST, healthPort: health.port }, "health server listening");
+    const addReadyCheck = (name: string, ready: () => boolean) => {
+      checks[name] = { ready };
+    };
+    const started = await options.start({ config, logger, metrics, shutdown, crash, addReadyCheck });
+    handle = started;
+    shutdown.register({
+      name: options.name,
+      close: () => {
+        stopping = true;
+        return started.close();
+      },
+    });
     logger.info({ healthPort: health.port }, `${options.name} started`);
   } catch (err) {
     crash(err as Error);

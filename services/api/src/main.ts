@@ -1,11 +1,10 @@
-import { CommonEnv, createRedis, intFromEnv, runWorker } from "@entrepot/runtime";
+import { createRedis, intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { SecretBox } from "@entrepot/webhooks";
 import { z } from "zod";
 import { parseApiKeyHashes } from "./apiKeys";
 import { buildApi } from "./app";
 
-const ApiEnv = CommonEnv.extend({
-  HEALTH_PORT: intFromEnv(0, 65535).default(0),
+const ApiEnv = ServiceEnv.extend({
   API_PORT: intFromEnv(0, 65535).default(8080),
   API_HOST: z.string().default("127.0.0.1"),
   /** comma-separated SHA-256 hex digests of the accepted API keys (`printf %s "$KEY" | sha256sum`) */
@@ -24,8 +23,9 @@ const ApiEnv = CommonEnv.extend({
 await runWorker({
   name: "api",
   env: ApiEnv,
-  start: async ({ config, logger }) => {
+  start: async ({ config, logger, addReadyCheck }) => {
     const redis = createRedis(config.REDIS_URL, { role: "store", logger });
+    addReadyCheck("redis", () => redis.status === "ready");
     const app = buildApi({
       redis,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,

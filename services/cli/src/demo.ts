@@ -85,8 +85,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print(`Services running: ${services.map((s) => `${s.name} (pid ${s.child.pid})`).join(", ")}; logs in ${logDir}`);
 
     const kafka = createKafka({ brokers: options.brokers, clientId: "entrepot-demo", logger });
-    // the normalizer counts duplicates only in its metrics (they produce no message): scrape before and after
-    const normalizerMetrics = `http://127.0.0.1:${(services.find((s) => s.name === "normalizer") as RunningService).healthPort}/metrics`;
+    // the normalizer counts duplicates only in its metrics (they produce no message): read its /stats before and after
+    const normalizerMetrics = `http://127.0.0.1:${(services.find((s) => s.name === "normalizer") as RunningService).healthPort}/stats`;
     const metricsBefore = await scrapeNormalizerMetrics(normalizerMetrics);
     const t0 = Date.now();
     const report = await ingest(kafka, prefix, file, "revenue");

@@ -1,6 +1,6 @@
 import { type IngestReport, ingestFile } from "@entrepot/ingest";
 import { consumerLag, createKafka, ensureTopics, type IncomingMessage, JsonProducer, type Kafka, readTopicToEnd } from "@entrepot/kafka";
-import type { Logger } from "@entrepot/runtime";
+import { type Logger, ServiceStats } from "@entrepot/runtime";
 import { consumerGroupId, HEADERS, Rejection, topicDefinitions, topicName, topicsReadBy } from "@entrepot/schemas";
 
 const FEEDS = ["revenue", "customs"] as const;
@@ -23,8 +23,8 @@ export interface Reconciliation {
   ingest: { read: number; published: number; rejected: number; publishedByFeed: Record<FeedName, number> };
   normalize: NormalizeCounts & { byFeed: Record<FeedName, NormalizeCounts> };
   /**
-   * where the duplicate counts come from: the normalizer's `entrepot_normalizer_duplicates_total`
-   * (scraped before and after the run), or inferred as consumed - clean - rejected when no metrics
+   * where the duplicate counts come from: the normalizer's /stats (its
+   * `entrepot_records_dropped_total{stage="normalize",reason="duplicate"}`, read before and after the run), or inferred as consumed - clean - rejected when no metrics
    * were given (then the normalize equation holds by construction; only duplicates >= 0 is checked)
    */
   duplicatesFrom: "normalizer metrics" | "inferred";
@@ -34,27 +34,27 @@ export interface Reconciliation {
   problems: string[];
 }
 
-/** The normalizer's counters per feed, as scraped from its /metrics. */
+/** The normalizer's counters per feed, as read from its /stats. */
 export type NormalizerMetrics = Record<FeedName, { consumed: number; clean: number; rejected: number; duplicates: number }>;
 
-/** Sums the normalizer's per-feed counters out of a Prometheus text exposition. */
-export function parseNormalizerMetrics(text: string): NormalizerMetrics {
-  const out = Object.fromEntries(FEEDS.map((f) => [f, { consumed: 0, clean: 0, rejected: 0, duplicates: 0 }])) as NormalizerMetrics;
-  const line = /^entrepot_normalizer_(consumed|clean|rejected|duplicates)_total\{([^}]*)\}\s+(\d+(?:\.\d+)?)$/;
-  for (const l of text.split("\n")) {
-    const m = line.exec(l.trim());
-    const feed = m ? /(?:^|,)feed="([^"]*)"/.exec(m[2] as string)?.[1] : undefined;
-    if (!m || (feed !== "revenue" && feed !== "customs")) continue;
-    out[feed][m[1] as "consumed"] += Number(m[3]);
-  }
-  return out;
+/** The normalize stage's per-feed counts out of a service's /stats record: in, out, rejected, dropped as duplicates. */
+export function normalizerCounts(stats: ServiceStats): NormalizerMetrics {
+  const of = (feed: FeedName) => {
+    const c = stats.stages.normalize?.[feed];
+    return { consumed: c?.in ?? 0, clean: c?.out ?? 0, rejected: c?.rejected ?? 0, duplicates: c?.droppedByReason.duplicate ?? 0 };
+  };
+  return { revenue: of("revenue"), customs: of("customs") };
 }
 
-/** Scrapes a normalizer's /metrics (e.g. `http://127.0.0.1:<HEALTH_PORT>/metrics`). */
+/**
+ * Reads a normalizer's counters from its health server's /stats JSON. `url` is that server (e.g.
+ * `http://127.0.0.1:<HEALTH_PORT>`) or any path on it, such as the `/metrics` URL given before.
+ */
 export async function scrapeNormalizerMetrics(url: string): Promise<NormalizerMetrics> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  return parseNormalizerMetrics(await res.text());
+  const statsUrl = new URL("/stats", url);
+  const res = await fetch(statsUrl);
+  if (!res.ok) throw new Error(`${statsUrl} answered ${res.status}`);
+  return normalizerCounts(ServiceStats.parse(await res.json()));
 }
 
 /** after - before, per feed and counter. */

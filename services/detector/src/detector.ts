@@ -105,8 +105,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const rules = options.rules ?? DEFAULT_RULES;
   const settleMs = options.settleMs ?? 1000;
   const state = new DetectorState(redis, topicPrefix);
-  const alertsOut = metrics.counter("entrepot_detector_alerts_total", "alerts published, by rule and status");
-  const rejectedOut = metrics.counter("entrepot_detector_rejected_total", "clean records that failed validation");
+  const stage = metrics.stage("detect");
   const producer = new JsonProducer(kafka);
   await producer.start();
   const out = new TopicWriter(producer, topicPrefix);
@@ -122,7 +121,9 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
     await clearDirty();
-    for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
+    stage.out("shares", compositions.length);
+    stage.out("alerts", changes.length);
+    for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
     logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
   };
 
@@ -150,6 +151,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     groupId: options.groupId ?? consumerGroupId(topicPrefix, "detector"),
     topics: topicsReadBy(topicPrefix, "detector"),
     logger,
+    metrics: { metrics, stage: "detect" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const records: RevenueClean[] = [];
@@ -158,6 +160,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       const customsTopic = topicName(topicPrefix, "customsClean");
       for (const m of messages) {
         const isCustoms = m.topic === customsTopic;
+        stage.in(isCustoms ? "customs" : "revenue");
         const parsed = isCustoms ? parseTopicValue("customsClean", m.value) : parseTopicValue("revenueClean", m.value);
         if (parsed.ok) {
           if (isCustoms) customs.push(parsed.value as CustomsClean);
@@ -173,7 +176,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
           rejectedAt: new Date().toISOString(),
         };
         rejects.push(deadLetter(m, value));
-        rejectedOut();
+        stage.rejected(isCustoms ? "customs" : "revenue", value.reason);
       }
       await out.send(rejects);
       await state.putFacts(records);

@@ -12,11 +12,12 @@ if (process.argv[2] === "rebuild") {
   await runWorker({
     name: "detector",
     env: DetectorEnv,
-    start: async ({ config, logger, metrics, crash }) => {
+    start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
       const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
       await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
       const redis = createRedis(config.REDIS_URL, { role: "store", logger });
+      addReadyCheck("redis", () => redis.status === "ready");
       const handle = await startDetector({
         kafka,
         redis,

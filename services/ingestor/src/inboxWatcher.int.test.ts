@@ -33,12 +33,12 @@ function drop(feed: string, name: string, text: string): void {
   renameSync(join(inbox, feed, `.${name}`), join(inbox, feed, name));
 }
 
-/** `name{labels} value` lines of a Prometheus exposition, as a map */
+/** the ingestor's `name{labels} value` lines of a Prometheus exposition (its own counters and the ingest stage's), as a map */
 const samples = (text: string) =>
   new Map(
     text
       .split("\n")
-      .filter((l) => l.startsWith("entrepot_ingestor_"))
+      .filter((l) => l.startsWith("entrepot_ingestor_") || (l.startsWith("entrepot_records_") && l.includes('stage="ingest"')))
       .map((l) => [l.slice(0, l.lastIndexOf(" ")), Number(l.slice(l.lastIndexOf(" ") + 1))] as const),
   );
 
@@ -76,12 +76,12 @@ describe("ingestor service (inbox watcher) on a real broker", () => {
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
     const m = samples(await res.text());
     expect(Object.fromEntries(m)).toEqual({
-      'entrepot_ingestor_rows_read_total{feed="customs"}': 3,
-      'entrepot_ingestor_rows_read_total{feed="revenue"}': 2,
-      'entrepot_ingestor_rows_published_total{feed="customs"}': 2,
-      'entrepot_ingestor_rows_published_total{feed="revenue"}': 1,
-      'entrepot_ingestor_rows_rejected_total{feed="customs",reason="column_count"}': 1,
-      'entrepot_ingestor_rows_rejected_total{feed="revenue",reason="unknown_format"}': 1,
+      'entrepot_records_in_total{stage="ingest",feed="customs"}': 3,
+      'entrepot_records_in_total{stage="ingest",feed="revenue"}': 2,
+      'entrepot_records_out_total{stage="ingest",feed="customs"}': 2,
+      'entrepot_records_out_total{stage="ingest",feed="revenue"}': 1,
+      'entrepot_records_rejected_total{stage="ingest",feed="customs",reason="column_count"}': 1,
+      'entrepot_records_rejected_total{stage="ingest",feed="revenue",reason="unknown_format"}': 1,
       'entrepot_ingestor_bytes_read_total{feed="customs"}': customsCsv.length,
       'entrepot_ingestor_bytes_read_total{feed="revenue"}': revenueCsv.length + wrongFeed.length,
       'entrepot_ingestor_files_total{feed="customs",outcome="ingested"}': 1,

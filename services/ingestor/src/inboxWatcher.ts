@@ -22,14 +22,12 @@ export interface InboxOptions {
  * adds only what changed since the previous call, so the counters move while a large file is read.
  */
 export function ingestMetrics(metrics: Metrics) {
-  const files = metrics.counter("entrepot_ingestor_files_total", "feed files ingested from the inbox, by feed and outcome");
-  const read = metrics.counter("entrepot_ingestor_rows_read_total", "rows read from feed files, by feed folder");
-  const published = metrics.counter("entrepot_ingestor_rows_published_total", "raw records published (acknowledged), by feed");
-  const rejected = metrics.counter(
-    "entrepot_ingestor_rows_rejected_total",
-    "rows dead-lettered at the ingest stage (acknowledged), by feed folder and reason",
-  );
-  const bytes = metrics.counter("entrepot_ingestor_bytes_read_total", "bytes of feed files read, by feed folder");
+  const files = metrics.counter("entrepot_ingestor_files_total", "feed files ingested from the inbox, by feed and outcome", [
+    "feed",
+    "outcome",
+  ]);
+  const stage = metrics.stage("ingest");
+  const bytes = metrics.counter("entrepot_ingestor_bytes_read_total", "bytes of feed files read, by feed folder", ["feed"]);
   return {
     /** a tracker for one file of the `feed` folder; call it with every progress report and the final one */
     file(feed: Feed) {
@@ -40,15 +38,15 @@ export function ingestMetrics(metrics: Metrics) {
         byReason: {} as Record<string, number>,
       };
       return (r: IngestReport) => {
-        if (r.read > last.read) read({ feed }, r.read - last.read);
+        if (r.read > last.read) stage.in(feed, r.read - last.read);
         if (r.bytesRead > last.bytesRead) bytes({ feed }, r.bytesRead - last.bytesRead);
         for (const f of ["revenue", "customs"] as const) {
           const d = r.publishedByFeed[f] - last.published[f];
-          if (d > 0) published({ feed: f }, d);
+          if (d > 0) stage.out(f, d);
         }
         for (const [reason, n] of Object.entries(r.byReason)) {
           const d = n - (last.byReason[reason] ?? 0);
-          if (d > 0) rejected({ feed, reason }, d);
+          if (d > 0) stage.rejected(feed, reason, d);
         }
         last = { read: r.read, bytesRead: r.bytesRead, published: { ...r.publishedByFeed }, byReason: { ...r.byReason } };
       };

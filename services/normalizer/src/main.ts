@@ -14,10 +14,11 @@ const NormalizerEnv = ServiceEnv.extend({
 await runWorker({
   name: "normalizer",
   env: NormalizerEnv,
-  start: async ({ config, logger, metrics, crash }) => {
+  start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-normalizer", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = createRedis(config.REDIS_URL, { role: "store", logger });
+    addReadyCheck("redis", () => redis.status === "ready");
     const handle = await startNormalizer({
       kafka,
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,

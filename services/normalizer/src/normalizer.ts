@@ -78,14 +78,8 @@ export async function planBatch(
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { kafka, topicPrefix, logger, metrics } = options;
   const tolerance = options.errorTolerance ?? "all";
-  // per feed: consumed = clean + rejected (stale revisions are reason stale_revision) + duplicates
-  const consumed = metrics.counter("entrepot_normalizer_consumed_total", "raw records consumed, by feed");
-  const cleaned = metrics.counter("entrepot_normalizer_clean_total", "clean records published, by feed");
-  const rejected = metrics.counter("entrepot_normalizer_rejected_total", "records dead-lettered, by feed and reason");
-  const duplicates = metrics.counter(
-    "entrepot_normalizer_duplicates_total",
-    "records identical to the published revision, dropped without any message, by feed",
-  );
+  // per feed: in (consumed) = out (clean) + rejected (stale revisions are reason stale_revision) + dropped (duplicates)
+  const counters = metrics.stage("normalize");
   const stage = new NormalizeStage({ revisions: options.revisions, normalize: options.normalize });
   const producer = new JsonProducer(kafka);
   await producer.start();
@@ -95,6 +89,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     groupId: options.groupId ?? consumerGroupId(topicPrefix, "normalizer"),
     topics: topicsReadBy(topicPrefix, "normalizer"),
     logger,
+    metrics: { metrics, stage: "normalize" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, stage);
@@ -111,10 +106,10 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       await out.send(outputs);
       await stage.commit();
       for (const o of outcomes) {
-        consumed({ feed: o.feed });
-        if (o.outcome === "clean") cleaned({ feed: o.feed });
-        else if (o.outcome === "duplicate") duplicates({ feed: o.feed });
-        else rejected({ feed: o.feed, reason: o.reason });
+        counters.in(o.feed);
+        if (o.outcome === "clean") counters.out(o.feed);
+        else if (o.outcome === "duplicate") counters.dropped(o.feed, "duplicate");
+        else counters.rejected(o.feed, o.reason);
       }
       logger.debug({ ...counts }, "normalized batch");
     },

@@ -51,10 +51,11 @@ const NotifierEnv = ServiceEnv.extend({
 await runWorker({
   name: "notifier",
   env: NotifierEnv,
-  start: async ({ config, logger, metrics, crash }) => {
+  start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
     const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-notifier", logger });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = createRedis(config.REDIS_URL, { role: "store", logger });
+    addReadyCheck("redis", () => redis.status === "ready");
     logger.info(
       { allow: config.ENTREPOT_WEBHOOK_ALLOW.description, retryScheduleMs: config.ENTREPOT_RETRY_SCHEDULE_MS },
       "delivery policy",

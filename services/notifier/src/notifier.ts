@@ -104,12 +104,18 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   const inhibitionHoldMs = options.inhibitionHoldMs ?? 5_000;
   const state = new RoutingState(redis, topicPrefix, { retentionMs });
   const alertLog = new AlertLog(redis, topicPrefix);
-  const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind");
+  const count = metrics.counter("entrepot_notifier_outcomes_total", "routing and delivery outcomes by kind", ["outcome"]);
   const failedAttempts = metrics.counter("entrepot_notifier_failed_attempts_total", "failed delivery attempts");
+  const stage = metrics.stage("notify");
   const queueName = deliveryQueueName(topicPrefix);
   const connection = duplicateRedis(redis, { role: "bullmq", logger });
   const queue = new Queue<DeliveryJobData>(queueName, { connection });
   queue.on("error", (err) => logger.error({ err }, "queue error"));
+  metrics.queueDepth(
+    queueName,
+    () => queue.getJobCounts("waiting", "active", "delayed", "failed"),
+    (err) => logger.warn({ err }, "queue depth not read"),
+  );
 
   const record = async (o: RoutingOutcome) => {
     await state.record(o);
@@ -151,13 +157,16 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       await job.moveToDelayed(Date.now() + deferralMs(slot === 1 ? "busy" : "rate-limited", deferrals, timeoutMs, Math.random()), token);
       throw new DelayedError();
     }
+    const posting = metrics.deliveryDuration.startTimer();
     try {
       const res = await sendToSubscription(subscription, sendId, alerts, { policy, timeoutMs, maxResponseBytes });
+      posting({ outcome: "delivered" });
       await state.markDelivered(subscriptionId, data.eventId, alerts, [...new Set([sendId, ...decision.members])]);
       count({ outcome: "delivered" });
       log.info({ alertIds, status: res.status }, "webhook delivered");
       return `delivered ${res.status}`;
     } catch (err) {
+      posting({ outcome: (err as Error).name === "OutboundPolicyError" ? "refused" : "failed" });
       failedAttempts();
       return await failed(err as Error, subscription, sendId, alertIds, job, log);
     } finally {
@@ -216,14 +225,19 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
     groupId: options.groupId ?? consumerGroupId(topicPrefix, "notifier"),
     topics: topicsReadBy(topicPrefix, "notifier"),
     logger,
+    metrics: { metrics, stage: "notify" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const alerts: Alert[] = [];
       const rejects: TopicMessage<"rejects">[] = [];
       for (const m of messages) {
         const parsed = parseTopicValue("alerts", m.value);
+        stage.in("alerts");
         if (parsed.ok) alerts.push(parsed.value);
-        else rejects.push(rejectFor(m, parsed.issue));
+        else {
+          rejects.push(rejectFor(m, parsed.issue));
+          stage.rejected("alerts", "schema_violation");
+        }
       }
       await out.send(rejects);
       // criticals first, so a warning in the same batch is already inhibited
@@ -263,6 +277,7 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
           if (planned.outcome) outcomes.push(planned.outcome);
         }
       }
+      stage.out("deliveries", jobs.length);
       if (jobs.length > 0) {
         await queue.addBulk(
           jobs.map((j) => ({

@@ -1,0 +1,106 @@
+import { createLogger, METRIC, Metrics } from "@entrepot/runtime";
+import { uniquePrefix, waitFor } from "@entrepot/testkit";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { createKafka, ensureTopics } from "./client";
+import { ConsumerRunner, type IncomingMessage } from "./consumer";
+import { JsonProducer } from "./producer";
+
+const logger = createLogger({ name: "consumer-readiness-int", level: "silent" });
+const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "consumer-readiness-int", logger });
+const producer = new JsonProducer(kafka);
+const runners: ConsumerRunner[] = [];
+afterAll(async () => {
+  await Promise.all(runners.map((r) => r.close()));
+  await producer.close();
+});
+
+function runner(options: { groupId: string; topic: string; handleBatch?: (m: IncomingMessage[]) => Promise<void>; metrics?: Metrics }) {
+  const r = new ConsumerRunner({
+    kafka,
+    groupId: options.groupId,
+    topics: [options.topic],
+    logger,
+    handleBatch: options.handleBatch ?? (async () => undefined),
+    ...(options.metrics ? { metrics: { metrics: options.metrics, stage: "test" } } : {}),
+  });
+  runners.push(r);
+  return r;
+}
+
+describe("ConsumerRunner readiness and metrics on a real broker", () => {
+  it("is ready only between joining its group and being stopped; reports batch durations and its partitions' lag", async () => {
+    const p = uniquePrefix("ready");
+    const topic = `${p}in`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 2, cleanupPolicy: "delete" }]);
+    await producer.start();
+    await producer.send([1, 2, 3, 4].map((n) => ({ topic, key: `k${n}`, value: { n } })));
+    const metrics = new Metrics();
+    let handled = 0;
+    const r = runner({
+      groupId: `${p}group`,
+      topic,
+      metrics,
+      handleBatch: async (m) => {
+        handled += m.length;
+      },
+    });
+    expect(r.ready()).toBe(false);
+    const starting = r.start();
+    expect(r.state()).toBe("starting");
+    expect(r.ready()).toBe(false);
+    await starting;
+    await waitFor(() => r.ready(), { timeoutMs: 30_000, description: "joined" });
+    await waitFor(() => handled === 4, { timeoutMs: 30_000, description: "four messages handled" });
+    const text = await metrics.render();
+    expect(text).toMatch(/entrepot_batch_duration_seconds_count\{stage="test"\} [1-9]/);
+    // both partitions consumed to the end: lag 0 on each
+    for (const partition of ["0", "1"]) {
+      expect(text).toContain(`${METRIC.consumerLag}{group="${p}group",topic="${topic}",partition="${partition}"} 0`);
+    }
+    const closing = r.close();
+    expect(r.ready()).toBe(false);
+    await closing;
+    expect(r.state()).toBe("stopped");
+  });
+
+  it("is not ready while its group rebalances, and ready again once the group settled", async () => {
+    const p = uniquePrefix("rebalance");
+    const topic = `${p}in`;
+    const groupId = `${p}group`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 2, cleanupPolicy: "delete" }]);
+    await producer.start();
+
+    const watched = runner({ groupId, topic });
+    await watched.start();
+    await waitFor(() => watched.ready(), { timeoutMs: 30_000, description: "the first member joined" });
+
+    // a second member that holds its first batch: while it does, it cannot rejoin, so the next rebalance waits for it
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let holding = false;
+    const slow = runner({
+      groupId,
+      topic,
+      handleBatch: async () => {
+        holding = true;
+        await held;
+      },
+    });
+    await slow.start();
+    await waitFor(() => watched.ready() && slow.ready(), { timeoutMs: 60_000, description: "two members settled" });
+    await producer.send([0, 1, 2, 3, 4, 5].map((n) => ({ topic, key: `k${n}`, value: { n } })));
+    await waitFor(() => holding, { timeoutMs: 30_000, description: "the second member holding a batch" });
+
+    // a third member joins: the first is told to rejoin and waits in the join for the held member
+    const third = runner({ groupId, topic });
+    const thirdJoined = third.start(); // returns once the group settled, i.e. after the release below
+    await waitFor(() => !watched.ready(), { timeoutMs: 30_000, description: "the first member not ready during the rebalance" });
+    expect(watched.state()).toBe("rebalancing");
+
+    release();
+    await thirdJoined;
+    await waitFor(() => watched.ready(), { timeoutMs: 60_000, description: "the first member ready again after the rebalance" });
+  });
+});
