@@ -3,6 +3,7 @@
 export { AlertLog, type AlertQuery, type StreamEntry } from "./alertLog";
 export { DeliveryAdmin, type FailedDelivery } from "./deliveryAdmin";
 export { DeliveryJobData, deliveryQueueName, jobIdFor } from "./deliveryJobs";
+export { type Listed, type Page, paginate } from "./pagination";
 export { DEFAULT_RETRY_SCHEDULE_MS, parseRetryAfter, parseRetrySchedule, retryDelayMs } from "./retrySchedule";
 export {
   alertFingerprint,
@@ -12,12 +13,24 @@ export {
   RoutingState,
   type RoutingStateOptions,
 } from "./routingState";
-export { NewSilence, Silence, SilenceMatchers, SilenceStore, silenceMatches } from "./silenceStore";
 export {
+  DEFAULT_SILENCE_MAX_MS,
+  NewSilence,
+  Silence,
+  SilenceMatchers,
+  SilenceStore,
+  type SilenceStoreOptions,
+  silenceMatches,
+} from "./silenceStore";
+export {
+  maskedUrl,
   matches,
   type NewSubscription,
   publicSubscription,
   type SubscriptionPatch,
   SubscriptionStore,
+  type SubscriptionStoreOptions,
   signingSecrets,
+  type UnreadableSubscription,
+  UnreadableSubscriptionError,
 } from "./subscriptionStore";

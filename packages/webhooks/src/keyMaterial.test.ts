@@ -13,6 +13,7 @@ describe("webhook secret strength", () => {
     ["repeated bytes", `whsec_${Buffer.alloc(32, 7).toString("base64")}`],
     ["no prefix", randomBytes(32).toString("base64")],
     ["not base64", "whsec_!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"],
+    ["URL-safe base64", `whsec_${Buffer.from([251, 255, ...randomBytes(30)]).toString("base64url")}`],
   ])("refuses %s", (_label, secret) => {
     expect(webhookSecretProblem(secret)).toBeDefined();
   });
@@ -20,7 +21,6 @@ describe("webhook secret strength", () => {
   it("accepts generated and random secrets of 24+ bytes", () => {
     for (let i = 0; i < 50; i++) expect(webhookSecretProblem(generateSecret())).toBeUndefined();
     expect(webhookSecretProblem(`whsec_${randomBytes(32).toString("base64")}`)).toBeUndefined();
-    expect(webhookSecretProblem(`whsec_${randomBytes(32).toString("base64url")}`)).toBeUndefined();
   });
 });
 

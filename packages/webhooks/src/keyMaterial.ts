@@ -27,8 +27,9 @@ export function decodeBase64(text: string): Buffer | undefined {
 
 /** Why a `whsec_` webhook signing secret is unusable or weak, or undefined when it is fine. */
 export function webhookSecretProblem(secret: string): string | undefined {
-  if (!secret.startsWith(WHSEC)) return "expected whsec_ followed by base64";
-  const bytes = decodeBase64(secret.slice(WHSEC.length));
+  const body = secret.slice(WHSEC.length);
+  if (!secret.startsWith(WHSEC) || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return "expected whsec_ followed by base64";
+  const bytes = decodeBase64(body);
   if (!bytes) return "expected whsec_ followed by base64";
   const problem = randomnessProblem(bytes, MIN_WEBHOOK_SECRET_BYTES);
   return problem ? `weak secret: ${problem} (generate one with: echo whsec_$(openssl rand -base64 32))` : undefined;

@@ -98,7 +98,8 @@ function splitPort(entry: string): { target: string; port: number | undefined } 
 function portOf(entry: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new OutboundPolicyError(`allow-list entry "${entry}": port must be 1..65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new OutboundPolicyError(`allow-list entry "${entry}": port must be 1..65535`);
   return port;
 }
 
@@ -219,7 +220,11 @@ export function portOfUrl(url: URL): number {
  * checked). A name that does not resolve now is not refused here: delivery checks again at
  * connect time, on the address actually connected to.
  */
-export async function webhookUrlProblem(policy: OutboundPolicy, url: string, resolve: ResolveAll = resolveWithDns): Promise<string | undefined> {
+export async function webhookUrlProblem(
+  policy: OutboundPolicy,
+  url: string,
+  resolve: ResolveAll = resolveWithDns,
+): Promise<string | undefined> {
   let target: URL;
   try {
     target = new URL(url);

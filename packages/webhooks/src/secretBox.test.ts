@@ -51,7 +51,12 @@ describe("SecretBox", () => {
     ["a phrase in base64", Buffer.from("correct horse battery staple and more words").toString("base64")],
     ["too short", randomBytes(16).toString("base64")],
     ["not base64", `${randomBytes(32).toString("base64")}!`],
-    ["repeated random bytes", Buffer.concat([randomBytes(4), randomBytes(4)]).toString("hex").repeat(4)],
+    [
+      "repeated random bytes",
+      Buffer.concat([randomBytes(4), randomBytes(4)])
+        .toString("hex")
+        .repeat(4),
+    ],
   ])("refuses a weak or malformed key: %s, naming the variable and how to generate one", (_label, text) => {
     expect(() => new SecretBox(text)).toThrow(SecretKeyError);
     expect(() => new SecretBox(text)).toThrow(/ENTREPOT_SECRET_KEY: .*openssl rand -base64 32/);

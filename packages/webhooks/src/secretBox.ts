@@ -118,10 +118,7 @@ export class SecretBox {
       const [id = "", body = ""] = sealed.slice(V2.length).split(":");
       const key = this.keys.find((k) => k.id === id);
       if (!key) {
-        throw new SecretDecryptError(
-          `sealed with key ${id}, which is not configured (${VARIABLE} holds ${this.keyIds.join(", ")})`,
-          id,
-        );
+        throw new SecretDecryptError(`sealed with key ${id}, which is not configured (${VARIABLE} holds ${this.keyIds.join(", ")})`, id);
       }
       const plain = aesOpen(key.aes, Buffer.from(body, "base64"));
       if (plain === undefined) throw new SecretDecryptError(`cannot decrypt a value sealed with key ${id}: corrupted`, id);
