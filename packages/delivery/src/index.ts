@@ -13,6 +13,7 @@ export {
   RoutingState,
   type RoutingStateOptions,
 } from "./routingState";
+export { SecretKeyEnv } from "./secretKeyEnv";
 export {
   DEFAULT_SILENCE_MAX_MS,
   NewSilence,

@@ -1,8 +1,8 @@
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "@entrepot/delivery";
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule, SecretKeyEnv } from "@entrepot/delivery";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
+import { parseOutboundPolicy } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNotifier } from "./notifier";
@@ -45,8 +45,8 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_STATE_RETENTION_MS: intFromEnv(60_000, 3650 * 86_400_000).default(30 * 86_400_000),
   /** without a grouping window, non-critical alerts wait this long for a critical that would inhibit them */
   ENTREPOT_INHIBITION_HOLD_MS: intFromEnv(0, 3_600_000).default(5_000),
-  /** key that encrypts subscription secrets at rest (shared with the API); unset = secrets stored as given */
-  ENTREPOT_SECRET_KEY: z.string().min(32, "ENTREPOT_SECRET_KEY must be at least 32 characters").optional(),
+  /** keys that encrypt subscription secrets at rest (shared with the API and CLI; first encrypts, all decrypt); unset = secrets stored as given */
+  ENTREPOT_SECRET_KEY: SecretKeyEnv.optional(),
 });
 
 await runWorker({
@@ -79,7 +79,7 @@ await runWorker({
       lockDurationMs: config.ENTREPOT_DELIVERY_LOCK_MS,
       stateRetentionMs: config.ENTREPOT_STATE_RETENTION_MS,
       inhibitionHoldMs: config.ENTREPOT_INHIBITION_HOLD_MS,
-      ...(config.ENTREPOT_SECRET_KEY ? { secretBox: new SecretBox(config.ENTREPOT_SECRET_KEY) } : {}),
+      ...(config.ENTREPOT_SECRET_KEY ? { secretBox: config.ENTREPOT_SECRET_KEY } : {}),
       onCrash: crash,
     });
     return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit()) };
