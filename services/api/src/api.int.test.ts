@@ -3,14 +3,14 @@ import { AlertLog, SilenceStore, SubscriptionStore, signingSecrets } from "@entr
 import { createLogger } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
-import { SecretBox } from "@entrepot/webhooks";
+import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hashApiKey } from "./apiKeys";
+import { hashApiKey, parseApiKeys } from "./apiKeys";
 import { buildApi } from "./app";
 
 const KEY = "test-api-key-0123456789";
-const secretBox = new SecretBox("s".repeat(40));
+const secretBox = new SecretBox(generateSecretKey());
 
 function alert(i: number, overrides: Partial<Alert> = {}): Alert {
   return {
@@ -44,7 +44,7 @@ describe("API on real Redis", () => {
   const app = buildApi({
     redis,
     topicPrefix: prefix,
-    apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
+    apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)}`),
     secretBox,
     logger,
     streamHeartbeatMs: 200,
@@ -112,7 +112,7 @@ describe("API on real Redis", () => {
     expect(created.channel).toBe("webhook");
     const stored = await redis.hget(`${prefix}entrepot:subscriptions`, created.id);
     expect(stored).not.toContain(created.secret);
-    expect(stored).toContain("enc:v1:");
+    expect(stored).toContain(`enc:v2:${secretBox.keyId}:`);
     // the notifier, holding the same key, reads the secret back to sign
     expect((await new SubscriptionStore(redis, prefix, secretBox).get(created.id))?.secret).toBe(created.secret);
 
@@ -208,7 +208,7 @@ describe("API on real Redis", () => {
     const sseApp = buildApi({
       redis,
       topicPrefix: streamPrefix,
-      apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
+      apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)}`),
       secretBox,
       logger,
       streamHeartbeatMs: 200,

@@ -2,10 +2,10 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { createLogger } from "@entrepot/runtime";
 import { uniquePrefix } from "@entrepot/testkit";
-import { SecretBox } from "@entrepot/webhooks";
+import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hashApiKey } from "./apiKeys";
+import { hashApiKey, parseApiKeys } from "./apiKeys";
 import { buildApi } from "./app";
 
 const KEY = "bypass-test-key-0123456789abcdef";
@@ -64,8 +64,8 @@ describe("API authentication cannot be bypassed by how the request target is spe
   const app = buildApi({
     redis,
     topicPrefix: prefix,
-    apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
-    secretBox: new SecretBox("k".repeat(44)),
+    apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)}`),
+    secretBox: new SecretBox(generateSecretKey()),
     logger: createLogger({ name: "api-auth-test", level: "silent" }),
     streamHeartbeatMs: 100,
   });
