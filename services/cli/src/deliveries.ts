@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
-import { DeliveryAdmin, SilenceStore } from "@entrepot/delivery";
-import { SecretBox } from "@entrepot/webhooks";
+import { DEFAULT_SILENCE_MAX_MS, DeliveryAdmin, SecretKeyEnv, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
+import { intFromEnv, loadConfig } from "@entrepot/runtime";
+import { parseOutboundPolicy, type SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
+import { z } from "zod";
 
 type Print = (line: string) => void;
 
@@ -20,11 +22,48 @@ export const DELIVERIES_USAGE = `  deliveries failed [--json]           deliveri
   silences list [--all] [--json]
   silences rm <id>`;
 
-/** The key that encrypts subscription secrets at rest, when configured (the API and notifier share it). */
-export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox | undefined {
-  const key = env.ENTREPOT_SECRET_KEY;
-  return key ? new SecretBox(key) : undefined;
+const SubscriptionsEnv = z.object({
+  /** required: the CLI never writes a subscription secret in plain text next to encrypted ones */
+  ENTREPOT_SECRET_KEY: SecretKeyEnv,
+  /** the notifier's allow-list: `subscriptions add` refuses what delivery would refuse */
+  ENTREPOT_WEBHOOK_ALLOW: z
+    .string()
+    .default("")
+    .transform((s, ctx) => {
+      try {
+        return parseOutboundPolicy(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+});
+
+/**
+ * The keys that encrypt subscription secrets at rest (the API and notifier share them). Required:
+ * throws a ConfigError naming ENTREPOT_SECRET_KEY, and how to generate one, when it is unset or weak.
+ */
+export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox {
+  return loadConfig(SubscriptionsEnv, env).ENTREPOT_SECRET_KEY;
 }
+
+/**
+ * The subscription store of the `subscriptions` commands: secrets encrypted with
+ * ENTREPOT_SECRET_KEY (required), URLs checked against ENTREPOT_WEBHOOK_ALLOW at creation, and
+ * each unreadable record named on stderr instead of failing the listing.
+ */
+export function subscriptionStoreFromEnv(redis: Redis, prefix: string, env: NodeJS.ProcessEnv = process.env): SubscriptionStore {
+  const config = loadConfig(SubscriptionsEnv, env);
+  return new SubscriptionStore(redis, prefix, config.ENTREPOT_SECRET_KEY, {
+    outboundPolicy: config.ENTREPOT_WEBHOOK_ALLOW,
+    onUnreadable: (r) =>
+      process.stderr.write(
+        `entrepot: subscription ${r.id} is unreadable and skipped${r.keyId ? ` (sealed with key ${r.keyId})` : ""}: ${r.reason}\n`,
+      ),
+  });
+}
+
+const SilencesEnv = z.object({ ENTREPOT_SILENCE_MAX_DAYS: intFromEnv(1, 3650).default(DEFAULT_SILENCE_MAX_MS / 86_400_000) });
 
 async function withRedis<T>(redisUrl: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
@@ -102,7 +141,7 @@ export async function silencesCommand(
   print: Print,
 ): Promise<number> {
   return withRedis(redisUrl, async (redis) => {
-    const store = new SilenceStore(redis, prefix);
+    const store = new SilenceStore(redis, prefix, { maxDurationMs: loadConfig(SilencesEnv).ENTREPOT_SILENCE_MAX_DAYS * 86_400_000 });
     if (sub === "add") {
       const { values } = parseArgs({
         args,

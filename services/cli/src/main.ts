@@ -199,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "run": {
       // the api needs its keys configured (ENTREPOT_API_KEY_HASHES, ENTREPOT_SECRET_KEY); `all` includes it only then
-      const withApi = Boolean(process.env.ENTREPOT_API_KEY_HASHES);
+      const withApi = Boolean(process.env.ENTREPOT_API_KEYS || process.env.ENTREPOT_API_KEY_HASHES);
       const names = sub === "all" ? SERVICES.filter((s) => s !== "api" || withApi) : [need(sub, "<service>|all")];
       if (sub === "all" && !withApi) process.stderr.write("entrepot: not starting api (ENTREPOT_API_KEY_HASHES is not set)\n");
       const running: RunningService[] = [];
