@@ -1,6 +1,7 @@
 // Delivery state shared by the notifier (which sends), the api and the CLI (which manage it):
 // subscriptions, silences, routing decisions, the alert log and the delivery queue, all in Redis.
 export { AlertLog, type AlertQuery, type StreamEntry } from "./alertLog";
+export { OutboundPolicyEnv, SecretKeyEnv } from "./configEnv";
 export { DeliveryAdmin, type FailedDelivery } from "./deliveryAdmin";
 export { DeliveryJobData, deliveryQueueName, jobIdFor } from "./deliveryJobs";
 export { type Listed, type Page, paginate } from "./pagination";
@@ -13,7 +14,6 @@ export {
   RoutingState,
   type RoutingStateOptions,
 } from "./routingState";
-export { SecretKeyEnv } from "./secretKeyEnv";
 export {
   DEFAULT_SILENCE_MAX_MS,
   NewSilence,

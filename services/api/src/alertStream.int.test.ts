@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import { connect, type Socket } from "node:net";
 import { AlertLog } from "@entrepot/delivery";
 import { createLogger, Metrics } from "@entrepot/runtime";
-import type { Alert } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import type { FastifyInstance } from "fastify";
@@ -10,34 +9,11 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { hashApiKey, parseApiKeys } from "./apiKeys";
 import { type ApiLimits, buildApi } from "./app";
+import { alert } from "./testAlerts";
 
 const KEY_A = "stream-key-a-8c1e3a5f7b9d";
 const KEY_B = "stream-key-b-2d4f6b8a0c1e";
 const keys = parseApiKeys(`a:read:${hashApiKey(KEY_A)},b:read:${hashApiKey(KEY_B)}`);
-
-function alert(i: number, summaryBytes = 20): Alert {
-  return {
-    schemaVersion: 1,
-    alertId: `share_shift_yoy|NVDA|R${i}|FY2025-Q3`,
-    rule: "share_shift_yoy",
-    status: "fired",
-    severity: "warning",
-    entity: { company: "NVDA" },
-    region: `R${i}`,
-    regionName: `Region ${i}`,
-    period: "FY2025-Q3",
-    baselinePeriod: "FY2023-Q3",
-    observed: 0.2,
-    baseline: 0.1,
-    score: 10,
-    threshold: 5,
-    summary: `alert ${i} `.padEnd(summaryBytes, "x"),
-    basis: "revenue by customer billing location",
-    evidence: [],
-    revision: 1,
-    detectedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-  };
-}
 
 /** A raw SSE client on a real socket: collects event ids; `pause()` makes it a reader that never reads. */
 interface RawStream {
@@ -159,7 +135,7 @@ describe("alert stream (SSE) limits on real sockets and Redis", () => {
     expect([await slow.status, await fast.status]).toEqual([200, 200]);
     slow.socket.pause(); // never reads: the server's writes pile up
     const count = 1500; // 1500 alerts of ~8 KB: more than the kernel's socket buffers can absorb
-    for (let i = 0; i < count; i++) await log.append(alert(i, 8_000));
+    for (let i = 0; i < count; i++) await log.append(alert(i, { summary: `alert ${i} `.padEnd(8_000, "x") }));
     await waitFor(() => metrics.value("entrepot_api_streams_dropped_total", { reason: "slow_reader" }) === 1, {
       timeoutMs: 30_000,
       description: "slow reader dropped",

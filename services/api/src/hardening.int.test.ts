@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
-import { Writable } from "node:stream";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { uniquePrefix } from "@entrepot/testkit";
@@ -25,12 +24,7 @@ describe("API hardening on real Redis", () => {
   const logger = createLogger({
     name: "api-hardening-test",
     level: "info",
-    destination: new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    }),
+    destination: { write: (line: string) => void lines.push(line) },
   });
   const metrics = new Metrics();
   const build = (overrides: Partial<ApiOptions> = {}) =>

@@ -1,6 +1,5 @@
-import { DEFAULT_SILENCE_MAX_MS, SecretKeyEnv } from "@entrepot/delivery";
+import { DEFAULT_SILENCE_MAX_MS, OutboundPolicyEnv, SecretKeyEnv } from "@entrepot/delivery";
 import { CommonEnv, intFromEnv, runWorker } from "@entrepot/runtime";
-import { parseOutboundPolicy } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { type ApiKey, parseApiKeyHashes, parseApiKeys } from "./apiKeys";
@@ -28,7 +27,7 @@ const ApiEnv = CommonEnv.extend({
   /** keys that encrypt subscription secrets at rest (first encrypts, all decrypt); the notifier and CLI need them too */
   ENTREPOT_SECRET_KEY: SecretKeyEnv,
   /** hosts and CIDRs a subscription URL may point at although private or loopback: the notifier's ENTREPOT_WEBHOOK_ALLOW */
-  ENTREPOT_WEBHOOK_ALLOW: parsedWith(parseOutboundPolicy).default(parseOutboundPolicy("")),
+  ENTREPOT_WEBHOOK_ALLOW: OutboundPolicyEnv,
   ENTREPOT_SILENCE_MAX_DAYS: intFromEnv(1, 3650).default(DEFAULT_SILENCE_MAX_MS / 86_400_000),
   ENTREPOT_API_RATE_PER_S: intFromEnv(0, 100_000).default(20),
   ENTREPOT_API_RATE_BURST: intFromEnv(1, 100_000).default(60),

@@ -1,7 +1,14 @@
 import { parseArgs } from "node:util";
-import { DEFAULT_SILENCE_MAX_MS, DeliveryAdmin, SecretKeyEnv, SilenceStore, SubscriptionStore } from "@entrepot/delivery";
+import {
+  DEFAULT_SILENCE_MAX_MS,
+  DeliveryAdmin,
+  OutboundPolicyEnv,
+  SecretKeyEnv,
+  SilenceStore,
+  SubscriptionStore,
+} from "@entrepot/delivery";
 import { intFromEnv, loadConfig } from "@entrepot/runtime";
-import { parseOutboundPolicy, type SecretBox } from "@entrepot/webhooks";
+import type { SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -26,17 +33,7 @@ const SubscriptionsEnv = z.object({
   /** required: the CLI never writes a subscription secret in plain text next to encrypted ones */
   ENTREPOT_SECRET_KEY: SecretKeyEnv,
   /** the notifier's allow-list: `subscriptions add` refuses what delivery would refuse */
-  ENTREPOT_WEBHOOK_ALLOW: z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      try {
-        return parseOutboundPolicy(s);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  ENTREPOT_WEBHOOK_ALLOW: OutboundPolicyEnv,
 });
 
 /**

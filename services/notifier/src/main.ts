@@ -1,8 +1,7 @@
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule, SecretKeyEnv } from "@entrepot/delivery";
+import { DEFAULT_RETRY_SCHEDULE_MS, OutboundPolicyEnv, parseRetrySchedule, SecretKeyEnv } from "@entrepot/delivery";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { parseOutboundPolicy } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 import { startNotifier } from "./notifier";
@@ -23,17 +22,7 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_WEBHOOK_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
   ENTREPOT_WEBHOOK_MAX_RESPONSE_BYTES: intFromEnv(0, 10_000_000).default(65_536),
   /** hosts and CIDRs that may be called although private or loopback, e.g. 127.0.0.1/32 in development */
-  ENTREPOT_WEBHOOK_ALLOW: z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      try {
-        return parseOutboundPolicy(s);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  ENTREPOT_WEBHOOK_ALLOW: OutboundPolicyEnv,
   ENTREPOT_DELIVERY_CONCURRENCY: intFromEnv(1, 1000).default(32),
   ENTREPOT_SUBSCRIPTION_IN_FLIGHT: intFromEnv(1, 100).default(2),
   ENTREPOT_SUBSCRIPTION_RATE_PER_S: intFromEnv(0, 100_000).default(20),

@@ -1,4 +1,3 @@
-import { Writable } from "node:stream";
 import { SubscriptionStore } from "@entrepot/delivery";
 import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
 import { createLogger, Metrics } from "@entrepot/runtime";
@@ -26,12 +25,7 @@ describe("notifier with a subscription record it cannot read (real Kafka, Redis,
     const logger = createLogger({
       name: "notifier-poison-test",
       level: "warn",
-      destination: new Writable({
-        write(chunk: Buffer, _enc, done) {
-          lines.push(chunk.toString());
-          done();
-        },
-      }),
+      destination: { write: (line: string) => void lines.push(line) },
     });
     const metrics = new Metrics();
     const box = new SecretBox(generateSecretKey());
