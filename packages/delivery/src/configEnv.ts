@@ -4,13 +4,14 @@ import { z } from "zod";
 // Config fields shared by the services and the CLI that manage or deliver subscriptions.
 
 /** A config string turned into a value by `parser`; what it throws becomes the variable's issue. */
-function parsedWith<T>(parser: (text: string) => T, expected: (err: unknown) => boolean = () => true) {
-  return z.string().transform((text, ctx) => {
+function parsedWith<T>(parser: (text: string) => T, expected: (err: unknown) => boolean = () => true, missing?: string) {
+  return z.string(missing === undefined ? undefined : { error: missing }).transform((text, ctx) => {
     try {
       return parser(text);
     } catch (err) {
       if (!expected(err)) throw err;
-      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      // loadConfig names the variable already
+      ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^ENTREPOT_SECRET_KEY: /, "") });
       return z.NEVER;
     }
   });
@@ -24,6 +25,7 @@ function parsedWith<T>(parser: (text: string) => T, expected: (err: unknown) => 
 export const SecretKeyEnv = parsedWith(
   (text) => new SecretBox(text),
   (err) => err instanceof SecretKeyError,
+  "a key is required: base64 of >= 32 random bytes, generate one with: openssl rand -base64 32",
 );
 
 /** ENTREPOT_WEBHOOK_ALLOW: hosts and CIDRs (optionally `:port`) that may be called although non-public; empty by default. */

@@ -4,7 +4,7 @@ import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { deliveriesCommand, secretBoxFromEnv, silencesCommand, subscriptionStoreFromEnv } from "./deliveries";
+import { deliveriesCommand, silencesCommand, subscriptionStoreFromEnv } from "./deliveries";
 
 describe("entrepot deliveries and silences on real Redis", () => {
   const redisUrl = inject("redisUrl");
@@ -84,19 +84,19 @@ describe("entrepot deliveries and silences on real Redis", () => {
   });
 
   it("requires a strong ENTREPOT_SECRET_KEY for subscriptions, checks URLs and names unreadable records", async () => {
-    expect(() => secretBoxFromEnv({})).toThrow(/ENTREPOT_SECRET_KEY/);
-    expect(() => secretBoxFromEnv({ ENTREPOT_SECRET_KEY: " ".repeat(32) })).toThrow(/openssl rand -base64 32/);
-    expect(() => secretBoxFromEnv({ ENTREPOT_SECRET_KEY: "s".repeat(40) })).toThrow(/ENTREPOT_SECRET_KEY/);
-    const key = generateSecretKey();
-    expect(secretBoxFromEnv({ ENTREPOT_SECRET_KEY: key }).keyId).toBe(new SecretBox(key).keyId);
-
     const prefix = uniquePrefix("clisub");
+    expect(() => subscriptionStoreFromEnv(redis, prefix, {})).toThrow(/ENTREPOT_SECRET_KEY/);
+    expect(() => subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: " ".repeat(32) })).toThrow(/openssl rand -base64 32/);
+    expect(() => subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: "s".repeat(40) })).toThrow(/ENTREPOT_SECRET_KEY/);
+    const key = generateSecretKey();
     const store = subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: key });
     await expect(store.add({ url: "http://169.254.169.254/latest/meta-data/" })).rejects.toThrow(/non-public/);
     await expect(store.add({ url: "https://hooks.example.com/in", secret: "whsec_QQ==" })).rejects.toThrow(/weak secret/);
     const dev = subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: key, ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1:9000" });
     const ok = await dev.add({ url: "http://127.0.0.1:9000/in" });
-    expect(await redis.hget(`${prefix}entrepot:subscriptions`, ok.id)).not.toContain(ok.secret);
+    const stored = await redis.hget(`${prefix}entrepot:subscriptions`, ok.id);
+    expect(stored).not.toContain(ok.secret);
+    expect(stored).toContain(`enc:v2:${new SecretBox(key).keyId}:`);
     // a record another key wrote is skipped and named on stderr, the listing goes on
     const other = await new SubscriptionStore(redis, prefix, new SecretBox(generateSecretKey())).add({ url: "https://x.example/" });
     const stderr: string[] = [];

@@ -8,7 +8,6 @@ import {
   SubscriptionStore,
 } from "@entrepot/delivery";
 import { intFromEnv, loadConfig } from "@entrepot/runtime";
-import type { SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { z } from "zod";
 
@@ -37,17 +36,10 @@ const SubscriptionsEnv = z.object({
 });
 
 /**
- * The keys that encrypt subscription secrets at rest (the API and notifier share them). Required:
- * throws a ConfigError naming ENTREPOT_SECRET_KEY, and how to generate one, when it is unset or weak.
- */
-export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox {
-  return loadConfig(SubscriptionsEnv, env).ENTREPOT_SECRET_KEY;
-}
-
-/**
  * The subscription store of the `subscriptions` commands: secrets encrypted with
- * ENTREPOT_SECRET_KEY (required), URLs checked against ENTREPOT_WEBHOOK_ALLOW at creation, and
- * each unreadable record named on stderr instead of failing the listing.
+ * ENTREPOT_SECRET_KEY (required: throws a ConfigError naming it, and how to generate one, when
+ * unset or weak), URLs checked against ENTREPOT_WEBHOOK_ALLOW at creation, and each unreadable
+ * record named on stderr instead of failing the listing.
  */
 export function subscriptionStoreFromEnv(redis: Redis, prefix: string, env: NodeJS.ProcessEnv = process.env): SubscriptionStore {
   const config = loadConfig(SubscriptionsEnv, env);

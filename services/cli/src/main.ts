@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
+import { publicSubscription } from "@entrepot/delivery";
 import { ingestFile } from "@entrepot/ingestor";
 import { createKafka, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
 import { FORMATS, type Format, isFormat, parseMapping } from "@entrepot/normalize";
@@ -11,7 +11,7 @@ import { Redis } from "ioredis";
 import { AnalyzeUsageError, analyzeCommand } from "./analyze";
 import { backtestCommand } from "./backtest";
 import { cliConfig } from "./cliEnv";
-import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, secretBoxFromEnv, silencesCommand } from "./deliveries";
+import { DELIVERIES_USAGE, DeliveriesUsageError, deliveriesCommand, silencesCommand, subscriptionStoreFromEnv } from "./deliveries";
 import { runDemo } from "./demo";
 import { GenerateUsageError, generateCommand } from "./generate";
 import { infraCommand } from "./infraScripts";
@@ -328,8 +328,8 @@ async function subscriptions(
 ): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
-  const store = new SubscriptionStore(redis, prefix, secretBoxFromEnv());
   try {
+    const store = subscriptionStoreFromEnv(redis, prefix);
     if (sub === "add") {
       const { values } = parseArgs({
         args,
