@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,9 +16,15 @@ const env = {
   REDIS_URL: inject("redisUrl"),
   ENTREPOT_TOPIC_PREFIX: prefix,
   LOG_LEVEL: "error",
+  // subscription commands need the key that encrypts secrets at rest (openssl rand -base64 32)
+  ENTREPOT_SECRET_KEY: randomBytes(32).toString("base64"),
 };
 
 async function entrepot(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return entrepotWith(env, ...args);
+}
+
+async function entrepotWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, ["--import", "tsx", main, ...args], { cwd: repoRoot, env, timeout: 150_000 });
     return { code: 0, stdout, stderr };
@@ -101,6 +108,16 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect((await entrepot("subscriptions", "rotate", "no-such-id")).code).toBe(1);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(0);
     expect((await entrepot("subscriptions", "rm", sub.id)).code).toBe(1);
+    // never a plain-text secret: without a (strong) key the command refuses, naming the variable and how to make one
+    const { ENTREPOT_SECRET_KEY: _key, ...withoutKey } = env;
+    for (const e of [withoutKey, { ...env, ENTREPOT_SECRET_KEY: "s".repeat(40) }]) {
+      const refused = await entrepotWith(e, "subscriptions", "add", "--url", "https://example.org/hook");
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("ENTREPOT_SECRET_KEY");
+    }
+    expect((await entrepotWith({ ...env, ENTREPOT_SECRET_KEY: "s".repeat(40) }, "subscriptions", "list")).stderr).toContain(
+      "openssl rand -base64 32",
+    );
   });
 
   it("runs the demo end to end: both feeds, three verified webhooks, balanced reconciliations, clean shutdown", {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
@@ -35,7 +35,8 @@ function composeServiceFor(dir: string): [string, ComposeService] | undefined {
 
 /** What an operator's .env would hold (compose interpolates `${NAME:?message}` from it). */
 const DOT_ENV: Record<string, string> = {
-  ENTREPOT_SECRET_KEY: "0123456789abcdef0123456789abcdef0123456789abcdef",
+  // openssl rand -base64 32 (a patterned key is refused)
+  ENTREPOT_SECRET_KEY: randomBytes(32).toString("base64"),
   ENTREPOT_API_KEY_HASHES: createHash("sha256").update("dev-api-key").digest("hex"),
 };
 

@@ -82,8 +82,12 @@ export class AlertLog {
     const res = (await conn.xread("COUNT", count, "BLOCK", blockMs, "STREAMS", this.streamKey, afterId)) as
       | [string, [string, string[]][]][]
       | null;
-    const entries = res?.[0]?.[1] ?? [];
-    return entries.map(([id, fields]) => ({ id, alert: AlertSchema.parse(JSON.parse(fields[1] ?? "null")) }));
+    return toEntries(res?.[0]?.[1] ?? []);
+  }
+
+  /** Up to `count` entries after `afterId`, without waiting (safe on a shared connection). */
+  async readRange(afterId: string, count: number): Promise<StreamEntry[]> {
+    return toEntries((await this.redis.xrange(this.streamKey, `(${afterId}`, "+", "COUNT", count)) as [string, string[]][]);
   }
 
   /** Id of the newest entry, "0" when empty: a client without Last-Event-ID starts after it. */
@@ -91,4 +95,8 @@ export class AlertLog {
     const last = (await this.redis.xrevrange(this.streamKey, "+", "-", "COUNT", 1)) as [string, string[]][];
     return last[0]?.[0] ?? "0";
   }
+}
+
+function toEntries(raw: [string, string[]][]): StreamEntry[] {
+  return raw.map(([id, fields]) => ({ id, alert: AlertSchema.parse(JSON.parse(fields[1] ?? "null")) }));
 }

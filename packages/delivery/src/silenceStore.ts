@@ -3,13 +3,18 @@ import type { Alert } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { z } from "zod";
 
-/** Matchers compare equal to the alert's company, region and rule; an absent matcher matches anything. */
+/**
+ * Matchers compare equal to the alert's company, region and rule; an absent matcher matches
+ * anything. Strict: an unknown (misspelt) matcher is refused, not dropped, since dropping it
+ * would widen the silence.
+ */
 export const SilenceMatchers = z
   .object({
     company: z.string().min(1).optional(),
     region: z.string().min(1).optional(),
     rule: z.string().min(1).optional(),
   })
+  .strict()
   .refine((m) => m.company !== undefined || m.region !== undefined || m.rule !== undefined, {
     message: "a silence needs at least one matcher (company, region or rule)",
   });
@@ -24,12 +29,22 @@ export const Silence = z.object({
 });
 export type Silence = z.infer<typeof Silence>;
 
-export const NewSilence = z.object({
-  matchers: SilenceMatchers,
-  comment: z.string().max(500).optional(),
-  expiresAt: z.iso.datetime(),
-});
+export const NewSilence = z
+  .object({
+    matchers: SilenceMatchers,
+    comment: z.string().max(500).optional(),
+    expiresAt: z.iso.datetime(),
+  })
+  .strict();
 export type NewSilence = z.infer<typeof NewSilence>;
+
+/** Longest a silence may last unless configured otherwise (ENTREPOT_SILENCE_MAX_DAYS). */
+export const DEFAULT_SILENCE_MAX_MS = 90 * 86_400_000;
+
+export interface SilenceStoreOptions {
+  /** refuse silences expiring later than this after their creation (default 90 days) */
+  maxDurationMs?: number;
+}
 
 export function silenceMatches(s: Silence, alert: Alert, now = Date.now()): boolean {
   if (Date.parse(s.expiresAt) <= now) return false;
@@ -40,12 +55,21 @@ export function silenceMatches(s: Silence, alert: Alert, now = Date.now()): bool
   return true;
 }
 
+function formatDuration(ms: number): string {
+  return ms % 86_400_000 === 0 ? `${ms / 86_400_000} days` : ms % 3_600_000 === 0 ? `${ms / 3_600_000} hours` : `${ms} ms`;
+}
+
 /** Silences in one Redis hash: id -> JSON. Expired silences stop matching and are pruned on list. */
 export class SilenceStore {
+  private readonly maxDurationMs: number;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    options: SilenceStoreOptions = {},
+  ) {
+    this.maxDurationMs = options.maxDurationMs ?? DEFAULT_SILENCE_MAX_MS;
+  }
 
   private key() {
     return `${this.prefix}entrepot:silences`;
@@ -53,7 +77,14 @@ export class SilenceStore {
 
   async add(input: NewSilence, now = new Date()): Promise<Silence> {
     const parsed = NewSilence.parse(input);
-    if (Date.parse(parsed.expiresAt) <= now.getTime()) throw new Error("expiresAt must be in the future");
+    const expires = Date.parse(parsed.expiresAt);
+    const problem =
+      expires <= now.getTime()
+        ? "must be in the future"
+        : expires > now.getTime() + this.maxDurationMs
+          ? `must be at most ${formatDuration(this.maxDurationMs)} from now (a longer silence is a forgotten one)`
+          : undefined;
+    if (problem) throw new z.ZodError([{ code: "custom", path: ["expiresAt"], message: problem, input: parsed.expiresAt }]);
     const silence = Silence.parse({
       id: `sil_${randomUUID().replace(/-/g, "").slice(0, 16)}`,
       matchers: parsed.matchers,

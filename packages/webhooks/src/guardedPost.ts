@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { assertAddressAllowed, type OutboundPolicy, OutboundPolicyError } from "./outboundPolicy";
+import { assertAddressAllowed, type OutboundPolicy, OutboundPolicyError, portOfUrl } from "./outboundPolicy";
 
 export interface GuardedPostOptions {
   policy: OutboundPolicy;
@@ -39,8 +39,9 @@ export function guardedPost(url: string, body: string, options: GuardedPostOptio
   }
   const hostname = target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname;
   const { policy } = options;
+  const port = portOfUrl(target);
   try {
-    if (isIP(hostname) !== 0) assertAddressAllowed(policy, hostname, hostname);
+    if (isIP(hostname) !== 0) assertAddressAllowed(policy, hostname, hostname, port);
   } catch (err) {
     return Promise.reject(err);
   }
@@ -49,7 +50,7 @@ export function guardedPost(url: string, body: string, options: GuardedPostOptio
       if (err) return callback(err, "", 0);
       try {
         // refuse when any answer is non-public: a mixed answer is how rebinding attacks start
-        for (const a of addresses) assertAddressAllowed(policy, host, a.address);
+        for (const a of addresses) assertAddressAllowed(policy, host, a.address, port);
       } catch (refusal) {
         return callback(refusal as Error, "", 0);
       }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { MIN_WEBHOOK_SECRET_BYTES, randomnessProblem } from "./keyMaterial";
 
 /**
  * Standard Webhooks signing: HMAC-SHA256 over `${id}.${timestamp}.${body}` with the base64
@@ -14,8 +15,11 @@ export class WebhookVerificationError extends Error {
   }
 }
 
+/** `whsec_` + base64 of 24 random bytes (drawn again in the ~1e-10 case that they fail the strength check). */
 export function generateSecret(): string {
-  return PREFIX + randomBytes(24).toString("base64");
+  let bytes = randomBytes(MIN_WEBHOOK_SECRET_BYTES);
+  while (randomnessProblem(bytes, MIN_WEBHOOK_SECRET_BYTES) !== undefined) bytes = randomBytes(MIN_WEBHOOK_SECRET_BYTES);
+  return PREFIX + bytes.toString("base64");
 }
 
 function keyOf(secret: string): Buffer {

@@ -3,39 +3,15 @@ import { AlertLog, SilenceStore, SubscriptionStore, signingSecrets } from "@entr
 import { createLogger } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
-import { SecretBox } from "@entrepot/webhooks";
+import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hashApiKey } from "./apiKeys";
+import { hashApiKey, parseApiKeys } from "./apiKeys";
 import { buildApi } from "./app";
+import { alert } from "./testAlerts";
 
 const KEY = "test-api-key-0123456789";
-const secretBox = new SecretBox("s".repeat(40));
-
-function alert(i: number, overrides: Partial<Alert> = {}): Alert {
-  return {
-    schemaVersion: 1,
-    alertId: `share_shift_yoy|NVDA|R${i}|FY2025-Q3`,
-    rule: "share_shift_yoy",
-    status: "fired",
-    severity: i % 2 === 0 ? "critical" : "warning",
-    entity: { company: i < 3 ? "NVDA" : "AMD" },
-    region: `R${i}`,
-    regionName: `Region ${i}`,
-    period: "FY2025-Q3",
-    baselinePeriod: "FY2023-Q3",
-    observed: 0.2,
-    baseline: 0.1,
-    score: 10,
-    threshold: 5,
-    summary: `alert ${i}`,
-    basis: "revenue by customer billing location",
-    evidence: [],
-    revision: 1,
-    detectedAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
-    ...overrides,
-  };
-}
+const secretBox = new SecretBox(generateSecretKey());
 
 describe("API on real Redis", () => {
   const prefix = uniquePrefix("api");
@@ -44,7 +20,7 @@ describe("API on real Redis", () => {
   const app = buildApi({
     redis,
     topicPrefix: prefix,
-    apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
+    apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)}`),
     secretBox,
     logger,
     streamHeartbeatMs: 200,
@@ -112,7 +88,7 @@ describe("API on real Redis", () => {
     expect(created.channel).toBe("webhook");
     const stored = await redis.hget(`${prefix}entrepot:subscriptions`, created.id);
     expect(stored).not.toContain(created.secret);
-    expect(stored).toContain("enc:v1:");
+    expect(stored).toContain(`enc:v2:${secretBox.keyId}:`);
     // the notifier, holding the same key, reads the secret back to sign
     expect((await new SubscriptionStore(redis, prefix, secretBox).get(created.id))?.secret).toBe(created.secret);
 
@@ -208,7 +184,7 @@ describe("API on real Redis", () => {
     const sseApp = buildApi({
       redis,
       topicPrefix: streamPrefix,
-      apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
+      apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)}`),
       secretBox,
       logger,
       streamHeartbeatMs: 200,

@@ -2,13 +2,14 @@ import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { createLogger } from "@entrepot/runtime";
 import { uniquePrefix } from "@entrepot/testkit";
-import { SecretBox } from "@entrepot/webhooks";
+import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hashApiKey } from "./apiKeys";
+import { hashApiKey, parseApiKeys } from "./apiKeys";
 import { buildApi } from "./app";
 
 const KEY = "bypass-test-key-0123456789abcdef";
+const READ_KEY = "bypass-read-key-fedcba9876543210";
 
 /** Sends one request line exactly as written (no client normalises it) and returns the status code. */
 function rawRequest(port: number, requestLine: string, headers: Record<string, string> = {}, body?: string): Promise<number> {
@@ -64,10 +65,12 @@ describe("API authentication cannot be bypassed by how the request target is spe
   const app = buildApi({
     redis,
     topicPrefix: prefix,
-    apiKeyHashes: [Buffer.from(hashApiKey(KEY), "hex")],
-    secretBox: new SecretBox("k".repeat(44)),
+    apiKeys: parseApiKeys(`test:manage:${hashApiKey(KEY)},viewer:read:${hashApiKey(READ_KEY)}`),
+    secretBox: new SecretBox(generateSecretKey()),
     logger: createLogger({ name: "api-auth-test", level: "silent" }),
     streamHeartbeatMs: 100,
+    // hundreds of requests per second here: the rate limit would answer first and hide what is tested
+    limits: { ratePerSecond: 0 },
   });
   let port = 0;
   let subscriptionId = "";
@@ -104,6 +107,7 @@ describe("API authentication cannot be bypassed by how the request target is spe
     { method: "PATCH", path: `/v1/subscriptions/${subscriptionId}`, body: JSON.stringify({ url: "https://attacker.example/x" }) },
     { method: "POST", path: `/v1/subscriptions/${subscriptionId}/rotate-secret`, body: "{}" },
     { method: "DELETE", path: `/v1/subscriptions/${subscriptionId}` },
+    { method: "POST", path: "/v1/subscriptions/reseal", body: "{}" },
     {
       method: "POST",
       path: "/v1/silences",
@@ -145,6 +149,29 @@ describe("API authentication cannot be bypassed by how the request target is spe
         expect(await rawRequest(port, `GET ${target} HTTP/1.1`, headers), `${JSON.stringify(headers)} ${target}`).toBe(401);
       }
     }
+  });
+
+  it("answers 403 to a read-scope key on every spelling of every route that changes state", async () => {
+    const leaks: string[] = [];
+    let tried = 0;
+    for (const route of routes().filter((r) => r.method !== "GET")) {
+      for (const target of spellings(route.path)) {
+        for (const version of ["HTTP/1.1", "HTTP/1.0"]) {
+          const status = await rawRequest(
+            port,
+            `${route.method} ${target} ${version}`,
+            { authorization: `Bearer ${READ_KEY}` },
+            route.body,
+          );
+          tried++;
+          if (status !== 403 && status !== 400) leaks.push(`${route.method} ${target} ${version} -> ${status}`);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(200);
+    expect(leaks).toEqual([]);
+    // and may read
+    expect(await rawRequest(port, "GET /v1/subscriptions HTTP/1.1", { authorization: `Bearer ${READ_KEY}` })).toBe(200);
   });
 
   it("answers 401 to an unknown path without a key (deny by default), 404 with one", async () => {

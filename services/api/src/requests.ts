@@ -1,5 +1,6 @@
 import { NewSilence } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
+import { webhookSecretProblem } from "@entrepot/webhooks";
 import { z } from "zod";
 
 const Channel = z.enum(["webhook", "slack"]);
@@ -14,7 +15,10 @@ const Filters = z
   })
   .strict();
 
-const Secret = z.string().regex(/^whsec_[A-Za-z0-9+/=]{24,}$/, "expected whsec_ followed by at least 24 base64 characters");
+const Secret = z.string().superRefine((secret, ctx) => {
+  const problem = webhookSecretProblem(secret);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 const Url = z.url({ protocol: /^https?$/, error: "expected an http(s) URL" });
 
 /** POST /v1/subscriptions */
@@ -47,6 +51,14 @@ export const RotateSecretRequest = z
 
 /** POST /v1/silences */
 export const CreateSilenceRequest = NewSilence;
+
+const Limit = z.coerce.number().int().min(1).max(500).default(100);
+
+/** GET /v1/subscriptions query: `limit` (default 100) and the `nextCursor` of the previous page */
+export const PageQuery = z.object({ limit: Limit, cursor: z.string().min(1).optional() }).strict();
+
+/** GET /v1/silences query: a page, `all=true` includes expired silences */
+export const SilencesQuery = PageQuery.extend({ all: z.enum(["true", "false"]).optional() }).strict();
 
 /** GET /v1/alerts query */
 export const AlertsQuery = z

@@ -1,9 +1,10 @@
-import { DeliveryJobData, deliveryQueueName } from "@entrepot/delivery";
+import { DeliveryJobData, deliveryQueueName, SubscriptionStore } from "@entrepot/delivery";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
+import { generateSecretKey, SecretBox } from "@entrepot/webhooks";
 import { Queue, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { deliveriesCommand, silencesCommand } from "./deliveries";
+import { deliveriesCommand, silencesCommand, subscriptionStoreFromEnv } from "./deliveries";
 
 describe("entrepot deliveries and silences on real Redis", () => {
   const redisUrl = inject("redisUrl");
@@ -69,5 +70,43 @@ describe("entrepot deliveries and silences on real Redis", () => {
     await expect(silencesCommand("add", ["--for", "2h"], redisUrl, prefix, () => undefined)).rejects.toThrow(
       /--company, --region or --rule/,
     );
+  });
+
+  it("refuses silences longer than ENTREPOT_SILENCE_MAX_DAYS", async () => {
+    const prefix = uniquePrefix("clisilmax");
+    await expect(silencesCommand("add", ["--company", "NVDA", "--for", "91d"], redisUrl, prefix, () => undefined)).rejects.toThrow(
+      /at most 90 days/,
+    );
+    await expect(
+      silencesCommand("add", ["--company", "NVDA", "--until", "9999-12-31T00:00:00Z"], redisUrl, prefix, () => undefined),
+    ).rejects.toThrow(/expiresAt/);
+    expect(await silencesCommand("add", ["--company", "NVDA", "--for", "90d"], redisUrl, prefix, () => undefined)).toBe(0);
+  });
+
+  it("requires a strong ENTREPOT_SECRET_KEY for subscriptions, checks URLs and names unreadable records", async () => {
+    const prefix = uniquePrefix("clisub");
+    expect(() => subscriptionStoreFromEnv(redis, prefix, {})).toThrow(/ENTREPOT_SECRET_KEY/);
+    expect(() => subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: " ".repeat(32) })).toThrow(/openssl rand -base64 32/);
+    expect(() => subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: "s".repeat(40) })).toThrow(/ENTREPOT_SECRET_KEY/);
+    const key = generateSecretKey();
+    const store = subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: key });
+    await expect(store.add({ url: "http://169.254.169.254/latest/meta-data/" })).rejects.toThrow(/non-public/);
+    await expect(store.add({ url: "https://hooks.example.com/in", secret: "whsec_QQ==" })).rejects.toThrow(/weak secret/);
+    const dev = subscriptionStoreFromEnv(redis, prefix, { ENTREPOT_SECRET_KEY: key, ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1:9000" });
+    const ok = await dev.add({ url: "http://127.0.0.1:9000/in" });
+    const stored = await redis.hget(`${prefix}entrepot:subscriptions`, ok.id);
+    expect(stored).not.toContain(ok.secret);
+    expect(stored).toContain(`enc:v2:${new SecretBox(key).keyId}:`);
+    // a record another key wrote is skipped and named on stderr, the listing goes on
+    const other = await new SubscriptionStore(redis, prefix, new SecretBox(generateSecretKey())).add({ url: "https://x.example/" });
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+      expect((await store.list()).map((s) => s.id)).toEqual([ok.id]);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join("")).toContain(`subscription ${other.id} is unreadable`);
   });
 });

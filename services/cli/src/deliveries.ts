@@ -1,7 +1,15 @@
 import { parseArgs } from "node:util";
-import { DeliveryAdmin, SilenceStore } from "@entrepot/delivery";
-import { SecretBox } from "@entrepot/webhooks";
+import {
+  DEFAULT_SILENCE_MAX_MS,
+  DeliveryAdmin,
+  OutboundPolicyEnv,
+  SecretKeyEnv,
+  SilenceStore,
+  SubscriptionStore,
+} from "@entrepot/delivery";
+import { intFromEnv, loadConfig } from "@entrepot/runtime";
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import { cliRedis } from "./cliEnv";
 
 type Print = (line: string) => void;
@@ -21,11 +29,31 @@ export const DELIVERIES_USAGE = `  deliveries failed [--json]           deliveri
   silences list [--all] [--json]
   silences rm <id>`;
 
-/** The key that encrypts subscription secrets at rest, when configured (the API and notifier share it). */
-export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox | undefined {
-  const key = env.ENTREPOT_SECRET_KEY;
-  return key ? new SecretBox(key) : undefined;
+const SubscriptionsEnv = z.object({
+  /** required: the CLI never writes a subscription secret in plain text next to encrypted ones */
+  ENTREPOT_SECRET_KEY: SecretKeyEnv,
+  /** the notifier's allow-list: `subscriptions add` refuses what delivery would refuse */
+  ENTREPOT_WEBHOOK_ALLOW: OutboundPolicyEnv,
+});
+
+/**
+ * The subscription store of the `subscriptions` commands: secrets encrypted with
+ * ENTREPOT_SECRET_KEY (required: throws a ConfigError naming it, and how to generate one, when
+ * unset or weak), URLs checked against ENTREPOT_WEBHOOK_ALLOW at creation, and each unreadable
+ * record named on stderr instead of failing the listing.
+ */
+export function subscriptionStoreFromEnv(redis: Redis, prefix: string, env: NodeJS.ProcessEnv = process.env): SubscriptionStore {
+  const config = loadConfig(SubscriptionsEnv, env);
+  return new SubscriptionStore(redis, prefix, config.ENTREPOT_SECRET_KEY, {
+    outboundPolicy: config.ENTREPOT_WEBHOOK_ALLOW,
+    onUnreadable: (r) =>
+      process.stderr.write(
+        `entrepot: subscription ${r.id} is unreadable and skipped${r.keyId ? ` (sealed with key ${r.keyId})` : ""}: ${r.reason}\n`,
+      ),
+  });
 }
+
+const SilencesEnv = z.object({ ENTREPOT_SILENCE_MAX_DAYS: intFromEnv(1, 3650).default(DEFAULT_SILENCE_MAX_MS / 86_400_000) });
 
 async function withRedis<T>(redisUrl: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
   const redis = cliRedis(redisUrl);
@@ -103,7 +131,7 @@ export async function silencesCommand(
   print: Print,
 ): Promise<number> {
   return withRedis(redisUrl, async (redis) => {
-    const store = new SilenceStore(redis, prefix);
+    const store = new SilenceStore(redis, prefix, { maxDurationMs: loadConfig(SilencesEnv).ENTREPOT_SILENCE_MAX_DAYS * 86_400_000 });
     if (sub === "add") {
       const { values } = parseArgs({
         args,

@@ -1,8 +1,7 @@
-import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from "@entrepot/delivery";
+import { DEFAULT_RETRY_SCHEDULE_MS, OutboundPolicyEnv, parseRetrySchedule, SecretKeyEnv } from "@entrepot/delivery";
 import { createKafka, ensureTopics } from "@entrepot/kafka";
 import { createRedis, intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
-import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
 import { z } from "zod";
 import { startNotifier } from "./notifier";
 
@@ -22,17 +21,7 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_WEBHOOK_TIMEOUT_MS: intFromEnv(100, 120_000).default(10_000),
   ENTREPOT_WEBHOOK_MAX_RESPONSE_BYTES: intFromEnv(0, 10_000_000).default(65_536),
   /** hosts and CIDRs that may be called although private or loopback, e.g. 127.0.0.1/32 in development */
-  ENTREPOT_WEBHOOK_ALLOW: z
-    .string()
-    .default("")
-    .transform((s, ctx) => {
-      try {
-        return parseOutboundPolicy(s);
-      } catch (err) {
-        ctx.addIssue({ code: "custom", message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  ENTREPOT_WEBHOOK_ALLOW: OutboundPolicyEnv,
   ENTREPOT_DELIVERY_CONCURRENCY: intFromEnv(1, 1000).default(32),
   ENTREPOT_SUBSCRIPTION_IN_FLIGHT: intFromEnv(1, 100).default(2),
   ENTREPOT_SUBSCRIPTION_RATE_PER_S: intFromEnv(0, 100_000).default(20),
@@ -44,8 +33,8 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_STATE_RETENTION_MS: intFromEnv(60_000, 3650 * 86_400_000).default(30 * 86_400_000),
   /** without a grouping window, non-critical alerts wait this long for a critical that would inhibit them */
   ENTREPOT_INHIBITION_HOLD_MS: intFromEnv(0, 3_600_000).default(5_000),
-  /** key that encrypts subscription secrets at rest (shared with the API); unset = secrets stored as given */
-  ENTREPOT_SECRET_KEY: z.string().min(32, "ENTREPOT_SECRET_KEY must be at least 32 characters").optional(),
+  /** keys that encrypt subscription secrets at rest (shared with the API and CLI; first encrypts, all decrypt); unset = secrets stored as given */
+  ENTREPOT_SECRET_KEY: SecretKeyEnv.optional(),
 });
 
 await runWorker({
@@ -78,7 +67,7 @@ await runWorker({
       lockDurationMs: config.ENTREPOT_DELIVERY_LOCK_MS,
       stateRetentionMs: config.ENTREPOT_STATE_RETENTION_MS,
       inhibitionHoldMs: config.ENTREPOT_INHIBITION_HOLD_MS,
-      ...(config.ENTREPOT_SECRET_KEY ? { secretBox: new SecretBox(config.ENTREPOT_SECRET_KEY) } : {}),
+      ...(config.ENTREPOT_SECRET_KEY ? { secretBox: config.ENTREPOT_SECRET_KEY } : {}),
       onCrash: crash,
     });
     return { ready: handle.ready, close: () => handle.close().finally(() => redis.quit()) };

@@ -3,7 +3,7 @@ import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } 
 import { createLogger, Metrics } from "@entrepot/runtime";
 import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
 import { makeAlert, type Receiver, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
-import { parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
+import { generateSecretKey, parseOutboundPolicy, SecretBox } from "@entrepot/webhooks";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { Webhook } from "standardwebhooks";
@@ -128,7 +128,7 @@ describe("notifier delivery on real Kafka, Redis and HTTP receivers", () => {
   });
 
   it("signs with a secret stored encrypted, as the API stores it", async () => {
-    const secretBox = new SecretBox("e".repeat(40));
+    const secretBox = new SecretBox(generateSecretKey());
     const h = await harness({ secretBox });
     const rx = await receiver();
     const sub = await new SubscriptionStore(h.redis, h.prefix, secretBox).add({ url: rx.url });
@@ -376,7 +376,7 @@ describe("notifier delivery on real Kafka, Redis and HTTP receivers", () => {
   });
 
   it("signs with the old and the new secret during a rotation, and only the new one after the old expires", async () => {
-    const secretBox = new SecretBox("r".repeat(40));
+    const secretBox = new SecretBox(generateSecretKey());
     const h = await harness({ secretBox });
     const rx = await receiver();
     const subs = new SubscriptionStore(h.redis, h.prefix, secretBox);

@@ -95,7 +95,24 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
   const disableAfter = options.disableAfterFailingMs ?? 5 * 24 * 3_600_000;
   const lockDuration = options.lockDurationMs ?? 30_000;
 
-  const store = new SubscriptionStore(redis, topicPrefix, options.secretBox);
+  // an unreadable record (sealed under another key, corrupted) is skipped, logged once per id and counted: never fatal
+  const unreadable = metrics.counter(
+    "entrepot_notifier_unreadable_subscriptions_total",
+    "subscription records skipped because they cannot be read, by subscription and key id",
+    ["subscription", "key"],
+  );
+  const reportedUnreadable = new Set<string>();
+  const store = new SubscriptionStore(redis, topicPrefix, options.secretBox, {
+    onUnreadable: (r) => {
+      unreadable({ subscription: r.id, key: r.keyId ?? "none" });
+      if (reportedUnreadable.has(r.id)) return;
+      reportedUnreadable.add(r.id);
+      logger.error(
+        { subscriptionId: r.id, keyId: r.keyId, reason: r.reason },
+        "subscription record unreadable: skipped, no delivery to it",
+      );
+    },
+  });
   const silences = new SilenceStore(redis, topicPrefix);
   const retentionMs = options.stateRetentionMs ?? DEFAULT_STATE_RETENTION_MS;
   const scheduleTotal = schedule.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
 import { parseRetryAfter, signingSecrets } from "@entrepot/delivery";
 import type { Alert, Subscription } from "@entrepot/schemas";
-import { guardedPost, type OutboundPolicy, type PostResult, signedHeaders } from "@entrepot/webhooks";
+import { escapeSlackText, guardedPost, type OutboundPolicy, type PostResult, signedHeaders } from "@entrepot/webhooks";
 
 /** The event ids are `@entrepot/delivery`'s (routing decides with them); re-exported for the notifier's callers. */
 export { digestEventId, eventIdFor } from "@entrepot/delivery";
@@ -25,7 +25,10 @@ const SEVERITY_ICON: Record<Alert["severity"], string> = {
 export function slackBody(alerts: readonly Alert[]): string {
   const line = (a: Alert) =>
     `${SEVERITY_ICON[a.severity]} *${a.severity.toUpperCase()}* ${a.rule} · ${Object.values(a.entity).join("/")} · ${a.regionName} · ${a.period}\n${a.summary}\n_${a.basis}; observed ${fmt(a.observed)}, baseline ${fmt(a.baseline)} (${a.baselinePeriod})_`;
-  const text = alerts.length === 1 ? line(alerts[0] as Alert) : `${alerts.length} alerts\n\n${alerts.map(line).join("\n\n")}`;
+  // the alert's text comes from data: escaped, so it can neither ping (<!channel>, <@U…>) nor disguise a link
+  const text = escapeSlackText(
+    alerts.length === 1 ? line(alerts[0] as Alert) : `${alerts.length} alerts\n\n${alerts.map(line).join("\n\n")}`,
+  );
   return JSON.stringify({ text, blocks: [{ type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } }] });
 }
 

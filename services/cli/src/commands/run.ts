@@ -10,16 +10,16 @@ export function registerRun(program: Command, repoRoot: string): void {
       .command("run")
       .description(`run ${SERVICES.join(", ")} (or all) in the foreground`)
       .addArgument(
-        new Argument("<service>", "a service, or all (the api only when ENTREPOT_API_KEY_HASHES is set)").choices([...SERVICES, "all"]),
+        new Argument("<service>", "a service, or all (the api only when ENTREPOT_API_KEYS or ENTREPOT_API_KEY_HASHES is set)").choices([...SERVICES, "all"]),
       ),
     "run all",
     "run normalizer",
   ).action(
     action(async (service: ServiceName | "all") => {
-      // the api needs its keys configured (ENTREPOT_API_KEY_HASHES, ENTREPOT_SECRET_KEY); `all` includes it only then
-      const withApi = Boolean(process.env.ENTREPOT_API_KEY_HASHES);
+      // the api needs its keys configured (ENTREPOT_API_KEYS, ENTREPOT_SECRET_KEY); `all` includes it only then
+      const withApi = Boolean(process.env.ENTREPOT_API_KEYS || process.env.ENTREPOT_API_KEY_HASHES);
       const names = service === "all" ? SERVICES.filter((s) => s !== "api" || withApi) : [service];
-      if (service === "all" && !withApi) process.stderr.write("entrepot: not starting api (ENTREPOT_API_KEY_HASHES is not set)\n");
+      if (service === "all" && !withApi) process.stderr.write("entrepot: not starting api (ENTREPOT_API_KEYS is not set)\n");
       const running: RunningService[] = [];
       for (const name of names) {
         // each service gets its own health port when several share one machine

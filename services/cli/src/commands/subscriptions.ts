@@ -1,17 +1,19 @@
-import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
+import { publicSubscription, type SubscriptionStore } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
 import { cliRedis, cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
-import { secretBoxFromEnv } from "../deliveries";
+import { subscriptionStoreFromEnv } from "../deliveries";
 import { examples, nonNegativeNumber, repeatable, requiredOption } from "../usage";
 
 async function withStore(run: (store: SubscriptionStore) => Promise<number>): Promise<number> {
   const { config, prefix } = cliRuntime();
   const redis = cliRedis(config.REDIS_URL);
-  await redis.connect();
   try {
-    return await run(new SubscriptionStore(redis, prefix, secretBoxFromEnv()));
+    // the key and allow-list are checked before connecting (a ConfigError names the variable)
+    const store = subscriptionStoreFromEnv(redis, prefix);
+    await redis.connect();
+    return await run(store);
   } finally {
     redis.disconnect();
   }
