@@ -1,10 +1,10 @@
 import {
+  compositionKey,
   customsCompositions,
   DEFAULT_RULES,
   detectCompany,
   detectMirrorGaps,
   detectReexportSurges,
-  entityKey,
   type RulesConfig,
   reconcileAlerts,
 } from "@entrepot/detect";
@@ -102,7 +102,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
 
   const shareMessage = (c: Composition): OutgoingMessage => ({
     topic: topicName(topicPrefix, "shares"),
-    key: `${entityKey(c.entity)}|${c.period}`,
+    key: compositionKey(c),
     value: c,
     headers: { [HEADERS.schemaVersion]: "1" },
   });
