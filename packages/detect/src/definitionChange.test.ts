@@ -46,10 +46,7 @@ describe("definition changes are not anomalies", () => {
 
   it("finds the parent from the labels, not from a numeric coincidence with a named country", () => {
     // Taiwan fell by exactly Singapore's share, "Other countries" by less: the labels say Singapore left Other countries
-    const rows = [
-      ...Array.from({ length: 4 }, () => ({ US: 400, TW: 350, OTHER: 250 })),
-      { US: 400, TW: 200, SG: 150, OTHER: 250 },
-    ];
+    const rows = [...Array.from({ length: 4 }, () => ({ US: 400, TW: 350, OTHER: 250 })), { US: 400, TW: 200, SG: 150, OTHER: 250 }];
     const comps = series("ACME", "FY2020-Q1", rows).map((c, i) => ({
       ...c,
       parts: c.parts.map((p) => (p.region === "OTHER" ? { ...p, ...(i < 4 ? { includes: ["SG"] } : { excludes: ["SG"] }) } : p)),
@@ -59,13 +56,19 @@ describe("definition changes are not anomalies", () => {
     expect(d?.summary).toContain("split out of Other countries (its label now excludes Singapore)");
     expect(d?.summary).toContain("like for like, Singapore + Other countries = 40.0% vs 25.0% in FY2020-Q4");
     // without the labels a named country is never the parent either
-    const [plain] = detectDefinitionChanges(series("ACME", "FY2020-Q1", rows.slice(0, 4).concat([{ US: 400, TW: 200, SG: 150, OTHER: 250 }])));
+    const [plain] = detectDefinitionChanges(
+      series("ACME", "FY2020-Q1", rows.slice(0, 4).concat([{ US: 400, TW: 200, SG: 150, OTHER: 250 }])),
+    );
     expect(plain).toMatchObject({ severity: "warning", region: "SG" });
     expect(plain?.summary).not.toContain("Taiwan");
   });
 
   it("a row missing in one period is a data gap, not a merge, and does not break the series", () => {
-    const rows = [...Array.from({ length: 4 }, () => ({ US: 500, SG: 100, OTHER: 400 })), { US: 500, OTHER: 500 }, { US: 500, SG: 100, OTHER: 400 }];
+    const rows = [
+      ...Array.from({ length: 4 }, () => ({ US: 500, SG: 100, OTHER: 400 })),
+      { US: 500, OTHER: 500 },
+      { US: 500, SG: 100, OTHER: 400 },
+    ];
     const { drafts, breaks } = findDefinitionChanges(series("ACME", "FY2020-Q1", rows));
     expect(drafts).toHaveLength(1);
     expect(drafts[0]).toMatchObject({ rule: "data_gap", kind: "data_quality", severity: "warning", region: "SG", period: "FY2021-Q1" });
@@ -81,7 +84,9 @@ describe("definition changes are not anomalies", () => {
     );
     const [d] = detectDefinitionChanges(comps);
     expect(d).toMatchObject({ kind: "definition_change", severity: "info", region: "SG", observed: 0 });
-    expect(d?.summary).toContain("Singapore (10.0% of ACME revenue in FY2020-Q4) is no longer reported from FY2021-Q1: Other countries' label");
+    expect(d?.summary).toContain(
+      "Singapore (10.0% of ACME revenue in FY2020-Q4) is no longer reported from FY2021-Q1: Other countries' label",
+    );
   });
 
   it("regions present from an entity's first period are not new", () => {

@@ -65,8 +65,16 @@ export {
 export { money, pct, possessive, pp, round, times } from "./format";
 export { DEFAULT_LEVEL_SHIFT, detectLevelShifts, LEVEL_SHIFT, type LevelShiftConfig } from "./levelShift";
 export { applyAlertChanges, reconcileAlerts } from "./lifecycle";
+export {
+  BASIS_CHANGE,
+  DEFAULT_NOTICES,
+  detectBasisChanges,
+  detectDataQuality,
+  type NoticeConfig,
+  TOTAL_MISMATCH,
+  UNRECOGNIZED_REGION,
+} from "./notices";
 export { type NotJudged, notJudged, type RuleNeed, ruleNeeds } from "./notJudged";
-export { BASIS_CHANGE, DEFAULT_NOTICES, detectBasisChanges, detectDataQuality, type NoticeConfig, TOTAL_MISMATCH, UNRECOGNIZED_REGION } from "./notices";
 export { type Frequency, periodFrequency, previousPeriod, sameQuarterYearBefore, shiftPeriod } from "./periods";
 export { DEFAULT_REEXPORT_SURGE, detectReexportSurges, REEXPORT_SURGE, type ReexportSurgeConfig } from "./reexportSurge";
 export { fromLogRatio, logRatio, MAD_TO_SIGMA, madSigma, median, robustZ } from "./robustStats";

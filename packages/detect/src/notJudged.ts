@@ -28,7 +28,9 @@ export function ruleNeeds(rules: RulesConfig = DEFAULT_RULES): RuleNeed[] {
     { rule: SHARE_SHIFT, frequencies: ["quarter", "half"], earlierPeriods: (f) => year[f] + rules.shareShift.minHistory },
     { rule: LEVEL_SHIFT, frequencies: ["quarter"], earlierPeriods: () => rules.levelShift.referenceLength },
   ];
-  return all.filter((n) => (n.rule === SHARE_STEP ? rules.shareStep.enabled : n.rule === SHARE_SHIFT ? rules.shareShift.enabled : rules.levelShift.enabled));
+  return all.filter((n) =>
+    n.rule === SHARE_STEP ? rules.shareStep.enabled : n.rule === SHARE_SHIFT ? rules.shareShift.enabled : rules.levelShift.enabled,
+  );
 }
 
 /** Periods of one region of one series that no anomaly rule could judge, and what the least demanding rule would need. */

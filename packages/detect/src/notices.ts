@@ -94,7 +94,10 @@ export function detectDataQuality(
  * (observed: its share on the new basis, baseline: on the old), or the largest region on the new
  * basis when nothing was recast.
  */
-export function detectBasisChanges(compositions: readonly Composition[], billingWording = "revenue by customer billing location"): AlertDraft[] {
+export function detectBasisChanges(
+  compositions: readonly Composition[],
+  billingWording = "revenue by customer billing location",
+): AlertDraft[] {
   const byCompany = new Map<string, Composition[]>();
   for (const c of compositions) {
     if (c.frequency && c.frequency !== "quarter" && c.frequency !== "half" && c.frequency !== "year") continue;

@@ -58,7 +58,12 @@ const usable = (c: Composition | undefined): c is Composition =>
  * centred on its own median (one filing's regions share its noise; a hypergrowth company's
  * shares swing more than a mature one's). Undefined with too little history.
  */
-export function stepSpread(series: readonly Composition[], i: number, config: ShareStepConfig, breaks?: DefinitionBreaks): number | undefined {
+export function stepSpread(
+  series: readonly Composition[],
+  i: number,
+  config: ShareStepConfig,
+  breaks?: DefinitionBreaks,
+): number | undefined {
   const key = series[0] ? seriesKey(series[0]) : "";
   const from = Math.max(1, i - config.window + 1);
   const byRegion = new Map<string, number[]>();
@@ -86,7 +91,10 @@ export function stepSpread(series: readonly Composition[], i: number, config: Sh
  * against seasonality, the same period a year earlier). A move fires when it is at least
  * `minStepPp`, at least k x the company's own spread of period-to-period share changes, at least
  * `minMoveUsd` in dollars, and not contradicted by the year-ago period (a seasonal return to last
- * year's level is not a step). Severity follows the size of the move in pp. Causal: a period is
+ * year's level is not a step). A step right after another of the same region in the same direction
+ * is the same move going on: it updates that alert (its id stays, `period` and `observed` follow the
+ * latest quarter, `baseline` is the share before the first step). Severity follows the size of the
+ * move in pp. Causal: a period is
  * judged with data up to it only, so replaying a file quarter by quarter raises each alert in the
  * quarter that shows the move.
  */
@@ -101,6 +109,17 @@ export function detectShareSteps(
   for (const series of byEntity(compositions)) {
     const key = series[0] ? seriesKey(series[0]) : "";
     const byPeriod = new Map(series.map((c) => [c.period, c]));
+    const running = new Map<
+      string,
+      {
+        alertId: string;
+        index: number;
+        last: string;
+        sign: number;
+        start: { period: string; share: number; amount: number; total: number };
+        moves: string[];
+      }
+    >();
     series.forEach((now, i) => {
       const before = series[i - 1];
       if (!usable(now) || !usable(before) || previousPeriod(now.period) !== before.period) return;
@@ -125,27 +144,47 @@ export function detectShareSteps(
         const company = entityLabel(now.entity);
         const basis = basisTextOf(now, billingWording);
         const context = then ? ` It was ${pct(then.share)} a year earlier (${yearAgoPeriod}).` : "";
-        drafts.push({
-          alertId: alertIdFor(SHARE_STEP, now.entity, part.region, now.period, now.basis),
+        // a step in the same direction right after another is the same move going on: it updates that alert
+        const open = running.get(part.region);
+        const continues = open && open.last === before.period && open.sign === Math.sign(delta);
+        const start = continues ? open.start : { period: before.period, share: prev.share, amount: prev.amount, total: before.total };
+        const moves = [...(continues ? open.moves : []), `${now.period} ${pp(delta)}`];
+        const total = part.share - start.share;
+        const over =
+          moves.length > 1
+            ? `${pp(total)} over ${moves.length} quarters (${moves.join(", ")}), ${money(total * now.total)} at this quarter's total`
+            : `${pp(delta)}, ${money(delta * now.total)} at this quarter's total`;
+        const draft: AlertDraft = {
+          alertId: continues ? open.alertId : alertIdFor(SHARE_STEP, now.entity, part.region, now.period, now.basis),
           rule: SHARE_STEP,
           kind: "anomaly",
-          severity: movePp >= config.criticalPp ? "critical" : "warning",
+          severity: Math.abs(total) * 100 >= config.criticalPp ? "critical" : "warning",
           entity: now.entity,
           region: part.region,
           regionName: part.name,
           period: now.period,
-          baselinePeriod: before.period,
+          baselinePeriod: start.period,
           observed: part.share,
-          baseline: prev.share,
-          score: round(delta * 100, 2),
+          baseline: start.share,
+          score: round(total * 100, 2),
           threshold: round(bar, 2),
           summary:
             `${possessive(part.name)} share of ${company} revenue ${delta >= 0 ? "rose" : "fell"} to ${pct(part.share)} in ${now.period} ` +
-            `from ${pct(prev.share)} in ${before.period}, one quarter earlier (${pp(delta)}, ${money(delta * now.total)} at this quarter's ` +
-            `total: ${part.name} revenue ${times(part.amount, prev.amount)}, total ${times(now.total, before.total)}); ${company}'s ` +
+            `from ${pct(start.share)} in ${start.period}, ${moves.length > 1 ? `${moves.length} quarters` : "one quarter"} earlier (${over}: ` +
+            `${part.name} revenue ${times(part.amount, start.amount)}, total ${times(now.total, start.total)}); ${company}'s ` +
             `regions usually move ${spread.toFixed(1)} pp a period (robust spread), so the bar was ${bar.toFixed(1)} pp; ${basis}.${context}`,
           basis,
-          evidence: [...now.evidence, ...before.evidence].sort(),
+          evidence: [...new Set([...(continues ? (drafts[open.index]?.evidence ?? []) : []), ...now.evidence, ...before.evidence])].sort(),
+        };
+        if (continues) drafts[open.index] = draft;
+        else drafts.push(draft);
+        running.set(part.region, {
+          alertId: draft.alertId,
+          index: continues ? open.index : drafts.length - 1,
+          last: now.period,
+          sign: Math.sign(delta),
+          start,
+          moves,
         });
       }
     });

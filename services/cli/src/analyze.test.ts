@@ -22,8 +22,17 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
       "level_shift|NVDA|US|FY2024-Q1",
       "share_shift_yoy|NVDA|SG|FY2025-Q3",
     ]);
-    expect(result.alerts.find((a) => a.alertId === "level_shift|NVDA|SG|FY2024-Q1")?.summary).toMatch(
-      /^Singapore's share of NVDA revenue shifted up from a 9\.0% level \(FY2023-Q1\.\.FY2023-Q4\) to 18\.5% by FY2025-Q4 \(\+9\.5 pp: Singapore revenue x\d+\.\d, total x\d\.\d since FY2023-Q4\), one sustained change starting FY2024-Q1/,
+    // the level shift keeps its onset in its id, but its period is the quarter whose data last updated it and the text
+    // says which figure is that quarter's share (19.0%) and which a multi-quarter level (9.0%, 18.5%)
+    const level = result.alerts.find((a) => a.alertId === "level_shift|NVDA|SG|FY2024-Q1");
+    expect(level).toMatchObject({
+      period: "FY2025-Q4",
+      onset: "FY2024-Q1",
+      observed: expect.closeTo(0.19, 3),
+      baseline: expect.closeTo(0.09, 3),
+    });
+    expect(level?.summary).toMatch(
+      /^Singapore's share of NVDA revenue was 19\.0% in FY2025-Q4 \(that quarter\), against a 9\.0% level over FY2023-Q1\.\.FY2023-Q4 \(median of 4 quarters\): one sustained shift up starting FY2024-Q1, to a level of 18\.5% \(median of FY2025-Q1\.\.FY2025-Q4\), \+9\.5 pp between the levels/,
     );
     for (const a of result.alerts) expect(Alert.parse(a)).toEqual(a);
     const shift = result.alerts.find((a) => a.rule === "share_shift_yoy");

@@ -158,7 +158,9 @@ function summaryLine(f: FileSummary): string {
     .map(([r, n]) => `${r} ${n}`)
     .join(", ");
   const c = f.coverage;
-  const gaps = c.gaps.map((g) => `${g.period}${g.basis === "billing" ? "" : ` ${g.basis}`}: regions ${pct(g.coverage)} of ${money(g.totalUsd)}`);
+  const gaps = c.gaps.map(
+    (g) => `${g.period}${g.basis === "billing" ? "" : ` ${g.basis}`}: regions ${pct(g.coverage)} of ${money(g.totalUsd)}`,
+  );
   const coverage = c.periods
     ? `; ${c.periods} periods, ${c.withTotal} with a reported total, ${c.matched} add up to it${gaps.length ? ` (${gaps.join("; ")})` : ""}`
     : "";
@@ -178,11 +180,17 @@ export function formatAnalysis(result: AnalyzeResult, rules: RulesConfig = DEFAU
     const regions = [...new Map(comps.flatMap((c) => c.parts.map((p) => [p.region, p.name] as const))).entries()];
     const width = Math.max(...regions.map(([, n]) => Math.min(n.length, 16)), 7);
     const totals = comps.some((c) => c.reportedTotal !== undefined);
-    lines.push("", `shares of ${key} (${comps[0] ? basisTextOf(comps[0], rules.basis) : rules.basis}${totals ? ", over the reported total" : ""})`);
     lines.push(
-      ["period".padEnd(10), ...regions.map(([, n]) => n.slice(0, 16).padStart(width)), "HHI".padStart(6), ...(totals ? ["total".padStart(9)] : [])].join(
-        " ",
-      ),
+      "",
+      `shares of ${key} (${comps[0] ? basisTextOf(comps[0], rules.basis) : rules.basis}${totals ? ", over the reported total" : ""})`,
+    );
+    lines.push(
+      [
+        "period".padEnd(10),
+        ...regions.map(([, n]) => n.slice(0, 16).padStart(width)),
+        "HHI".padStart(6),
+        ...(totals ? ["total".padStart(9)] : []),
+      ].join(" "),
     );
     for (const c of comps) {
       const cells = regions.map(([r]) => {
