@@ -120,20 +120,26 @@ export function detectBasisChanges(
       const to = bases[i] as string;
       const oldOnes = list.filter((c) => basisOf(c) === from);
       const newOnes = list.filter((c) => basisOf(c) === to).sort((a, b) => a.period.localeCompare(b.period));
-      const recast = newOnes.filter((c) => oldOnes.some((o) => o.period === c.period));
+      // periods on the new basis up to the old basis' last one were recast; the first later one is the first reported on it alone
+      const lastOld = lastOf.get(from) as string;
+      const recast = newOnes.filter((c) => c.period <= lastOld);
       const first = newOnes[0];
       if (!first) continue;
-      const own = newOnes.find((c) => !oldOnes.some((o) => o.period === c.period));
+      const own = newOnes.find((c) => c.period > lastOld);
       const fromText = basisTextOf({ basis: from }, billingWording);
       const toText = basisTextOf({ basis: to }, billingWording);
       const company = entityLabel(first.entity);
-      const both = recast[recast.length - 1];
+      const both = [...recast].reverse().find((c) => oldOnes.some((o) => o.period === c.period));
       const old = both ? oldOnes.find((o) => o.period === both.period) : undefined;
       const moves =
         both && old
           ? both.parts
               .map((p) => ({ p, before: old.parts.find((q) => q.region === p.region)?.share }))
-              .sort((a, b) => Math.abs(b.p.share - (b.before ?? 0)) - Math.abs(a.p.share - (a.before ?? 0)))
+              .sort(
+                (a, b) =>
+                  Number(b.before !== undefined) - Number(a.before !== undefined) ||
+                  Math.abs(b.p.share - (b.before ?? 0)) - Math.abs(a.p.share - (a.before ?? 0)),
+              )
           : [];
       const lead = moves[0];
       const region = lead?.p ?? [...first.parts].sort((a, b) => b.share - a.share)[0];
