@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
-import { analyzeFiles, formatAnalysis } from "./analyze";
+import { ANALYZE_EXIT, analyzeCommand, analyzeExitCode, analyzeFiles, formatAnalysis } from "./analyze";
 import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
 
 const SAMPLE = NVDA_REVENUE;
@@ -86,5 +86,29 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
       (await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" })).alerts.map((a) => a.alertId),
     );
     expect(formatAnalysis(result)).toContain("(customs 145)");
+  });
+
+  it("says what it rejected and exits 3 when a file yields no usable row; --json carries one summary per file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "analyze-"));
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "company,fiscal_period,region,revenue\nNVDA,Q5 2025,Singapore,1\nNVDA,FY2025-Q1,Singapore,lots\n");
+    const result = await analyzeFiles({ files: [SAMPLE, bad], now: "2026-01-01T00:00:00.000Z" });
+    expect(result.files).toEqual([
+      expect.objectContaining({ type: "summary", file: "nvda-revenue.csv", read: 61, clean: 60, rejected: 1, byReason: { bad_number: 1 } }),
+      expect.objectContaining({
+        type: "summary",
+        file: "bad.csv",
+        read: 2,
+        clean: 0,
+        rejected: 2,
+        byReason: { bad_fiscal_period: 1, bad_number: 1 },
+      }),
+    ]);
+    expect(analyzeExitCode(result)).toBe(ANALYZE_EXIT.noUsableRow);
+    expect(formatAnalysis(result)).toContain("bad.csv yielded no usable row");
+    const lines: string[] = [];
+    expect(await analyzeCommand([bad, "--json"], (l) => lines.push(l))).toBe(3);
+    expect(lines.map((l) => JSON.parse(l))).toEqual([expect.objectContaining({ type: "summary", file: "bad.csv", rejected: 2 })]);
+    expect(await analyzeCommand([SAMPLE, "--json"], () => undefined)).toBe(0);
   });
 });

@@ -172,7 +172,11 @@ export function formatAnalysis(result: AnalyzeResult, rules: RulesConfig = DEFAU
   const lines: string[] = [
     `read ${result.read}: clean ${result.clean}${result.customs ? ` (customs ${result.customs})` : ""}, rejected ${result.problems.length}`,
   ];
-  for (const f of result.files) lines.push(`  ${summaryLine(f)}`);
+  for (const f of result.files) {
+    lines.push(`  ${summaryLine(f)}`);
+    if (f.read > 0 && f.clean === 0)
+      lines.push(`  ${f.file} yielded no usable row: nothing in it was judged (exit ${ANALYZE_EXIT.noUsableRow})`);
+  }
   for (const p of result.problems) lines.push(`  rejected ${p.file}:${p.line} ${p.reason}: ${p.message}`);
   const series = new Map<string, Composition[]>();
   for (const c of result.compositions) series.set(seriesKey(c), [...(series.get(seriesKey(c)) ?? []), c]);

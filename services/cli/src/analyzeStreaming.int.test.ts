@@ -1,4 +1,6 @@
-import { customsCompositions, entityKey } from "@entrepot/detect";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { customsCompositions, entityKey, parseRulesConfig } from "@entrepot/detect";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
 import { readFeed } from "@entrepot/ingestor";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
@@ -192,5 +194,58 @@ describe("customs: streaming detector and offline analyze give the same answer (
     for (const key of await redis.keys(`${prefix}entrepot:detector:*`)) await redis.del(key);
     const report = await rebuildDetectorState({ kafka, redis, topicPrefix: prefix, logger, rules });
     expect(report).toMatchObject({ customsRecords: customs.length, invalid: 0, recomputed: 0 });
+  });
+});
+
+describe("real-filing shapes: streaming detector and offline analyze give the same answer (real Kafka and Redis)", () => {
+  // the constructed NVDA-like table (packages/detect/fixtures/filings): total rows, Singapore split out of
+  // "Other countries (incl./excl. Singapore)", a missing row, a change of basis with a recast quarter, a watched level
+  const fixture = resolve(import.meta.dirname, "../../../packages/detect/fixtures/filings/nvda-quarterly-constructed");
+  const file = resolve(fixture, "revenue.csv");
+  const rules = parseRulesConfig(readFileSync(resolve(fixture, "rules.yaml"), "utf8"), "rules.yaml");
+  const prefix = uniquePrefix("detect-filings");
+  const state = new DetectorState(redis, prefix);
+  const byId = (a: { alertId: string }, b: { alertId: string }) => a.alertId.localeCompare(b.alertId);
+
+  it("publishes exactly the alerts and shares analyze finds, the recast quarter on its own basis", async () => {
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const offline = await analyzeFiles({ files: [file], rules });
+    expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
+      new Set(["basis_change", "data_gap", "definition_change", "level_shift", "share_step", "share_threshold"]),
+    );
+    const facts: RevenueClean[] = [];
+    for await (const row of readFeed(file)) {
+      if (row.kind !== "record") continue;
+      const r = normalizeRecord({
+        schemaVersion: 1,
+        feed: row.feed,
+        provenance: { source: "int", file: "revenue.csv", line: row.line, ingestRun: "int", format: row.format },
+        fields: row.fields,
+      });
+      if (r.ok && r.record.feed === "revenue") facts.push(r.record.record);
+    }
+    // the recast quarter is a fact of its own on the compacted topic (its key carries the basis)
+    expect(new Set(facts.map(revenueCleanKey)).size).toBe(facts.length);
+    await producer.send(facts.map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })));
+    handles.push(await startDetector({ kafka, redis, topicPrefix: prefix, logger, metrics: new Metrics(), settleMs: 100, rules }));
+    await waitFor(
+      async () =>
+        (await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean")])) === 0 &&
+        (await state.dirty()).length === 0,
+      { timeoutMs: 60_000, description: "detector caught up and evaluated" },
+    );
+    const streamed = (await readTopicToEnd(kafka, topicName(prefix, "alerts"))).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
+    expect(streamed.map(said).sort(byId)).toEqual(offline.alerts.map(said).sort(byId));
+    const latestShares = new Map<string, Composition>();
+    for (const m of await readTopicToEnd(kafka, topicName(prefix, "shares"))) latestShares.set(m.key ?? "", JSON.parse(m.value ?? ""));
+    expect(latestShares.size).toBe(offline.compositions.length);
+    expect(latestShares.get("company=NVDA;basis=headquarters|FY2026-Q3")?.parts.map((p) => p.region)).toEqual([
+      "US",
+      "TW",
+      "GROUP:CN+HK",
+      "GROUP:OTHER",
+    ]);
+    expect(latestShares.get("company=NVDA|FY2026-Q3")?.parts.some((p) => p.region === "SG")).toBe(true);
   });
 });

@@ -82,7 +82,13 @@ async function cleanFacts(file: string): Promise<RevenueClean[]> {
 }
 
 /** The region's revenue over the period's reported total (or the regions' sum), straight from the clean facts. */
-function shareFromFacts(facts: readonly RevenueClean[], company: string, period: string, basis: string, region: string): number | undefined {
+function shareFromFacts(
+  facts: readonly RevenueClean[],
+  company: string,
+  period: string,
+  basis: string,
+  region: string,
+): number | undefined {
   const rows = facts.filter((f) => f.company === company && f.fiscalPeriod === period && f.basis === basis);
   const amount = rows.find((f) => f.region === region && f.regionKind !== "total")?.revenueUsd;
   const total = rows.find((f) => f.regionKind === "total")?.revenueUsd ?? rows.reduce((s, f) => s + f.revenueUsd, 0);
@@ -99,7 +105,14 @@ describe("entrepot analyze on tables from company filings (fixtures with expecta
     .sort();
 
   it("has the fixtures the README lists", () => {
-    expect(dirs).toEqual(["amd-fy2025-china", "apple-annual", "broadcom-q1", "micron-annual-hq", "nvda-annual-basis-change", "nvda-quarterly-constructed"]);
+    expect(dirs).toEqual([
+      "amd-fy2025-china",
+      "apple-annual",
+      "broadcom-q1",
+      "micron-annual-hq",
+      "nvda-annual-basis-change",
+      "nvda-quarterly-constructed",
+    ]);
   });
 
   it.each(dirs)("%s: rows, shares over the reported total, coverage, not judged and the expected alerts", async (dir) => {
@@ -120,8 +133,16 @@ describe("entrepot analyze on tables from company filings (fixtures with expecta
       expect(result.notJudged.find((x) => x.region === n.region)?.periods).toHaveLength(n.periods);
     }
     expect(result.alerts.length).toBeLessThanOrEqual(exp.maxAlerts);
-    for (const r of exp.required) expect(result.alerts.some((a) => matches(a, r)), `required: ${r.why}`).toBe(true);
-    for (const f of exp.forbidden) expect(result.alerts.filter((a) => matches(a, f)).map((a) => a.alertId), `forbidden: ${f.why}`).toEqual([]);
+    for (const r of exp.required)
+      expect(
+        result.alerts.some((a) => matches(a, r)),
+        `required: ${r.why}`,
+      ).toBe(true);
+    for (const f of exp.forbidden)
+      expect(
+        result.alerts.filter((a) => matches(a, f)).map((a) => a.alertId),
+        `forbidden: ${f.why}`,
+      ).toEqual([]);
     // every alert about a region's share quotes that region's revenue over the reported total of its period (to 0.1 pp)
     const facts = await cleanFacts(file);
     for (const a of result.alerts) {
@@ -135,7 +156,9 @@ describe("entrepot analyze on tables from company filings (fixtures with expecta
 
   it("raises the collapse and the hub's rise in the quarter that shows them, replaying the file one quarter at a time", async () => {
     const dir = "nvda-quarterly-constructed";
-    const csv = readFileSync(join(FILINGS, dir, "revenue.csv"), "utf8").trimEnd().split("\n");
+    const csv = readFileSync(join(FILINGS, dir, "revenue.csv"), "utf8")
+      .trimEnd()
+      .split("\n");
     const [header, ...rows] = csv;
     const periods = [...new Set(rows.map((r) => r.split(",")[1] ?? ""))];
     const rules = rulesOf(dir, "rules.yaml");
