@@ -74,4 +74,22 @@ describe("sustained level shift (CUSUM on the log-ratio)", () => {
       detectLevelShifts(series("X", "FY2020-Q1", shareRows([9, 9, 9, 9, 22, 22, 22])), { ...DEFAULT_LEVEL_SHIFT, enabled: false }),
     ).toEqual([]);
   });
+
+  it("a regime already told by a step of the same company is not repeated; another company's step changes nothing", () => {
+    const comps = series("X", "FY2020-Q1", shareRows([10, 10.2, 9.8, 10.1, 9.9, 10, 14, 14.2, 13.8, 14, 14.1, 13.9]));
+    const step = (company: string) => ({
+      entity: { company },
+      region: "SG",
+      period: "FY2021-Q3",
+      score: 4,
+      basis: "revenue by customer billing location",
+    });
+    const ids = (steps: ReturnType<typeof step>[]) =>
+      detectLevelShifts(comps, DEFAULT_LEVEL_SHIFT, undefined, undefined, steps)
+        .filter((d) => d.region === "SG")
+        .map((d) => d.onset);
+    expect(ids([])).toEqual(["FY2021-Q3"]);
+    expect(ids([step("X")])).toEqual([]);
+    expect(ids([step("Y")])).toEqual(["FY2021-Q3"]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
-import { byEntity, seriesKey } from "./compositions";
+import { byEntity, entityKey, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { fromLogRatio, logRatio, madSigma, median } from "./robustStats";
@@ -65,7 +65,7 @@ export function detectLevelShifts(
   config: LevelShiftConfig = DEFAULT_LEVEL_SHIFT,
   billingWording = "revenue by customer billing location",
   breaks?: DefinitionBreaks,
-  reportedSteps: readonly Pick<AlertDraft, "region" | "period" | "score" | "basis">[] = [],
+  reportedSteps: readonly Pick<AlertDraft, "entity" | "region" | "period" | "score" | "basis">[] = [],
 ): AlertDraft[] {
   if (!config.enabled) return [];
   const drafts: AlertDraft[] = [];
@@ -74,9 +74,13 @@ export function detectLevelShifts(
     const key = series[0] ? seriesKey(series[0]) : "";
     const basis = series[0] ? basisTextOf(series[0], billingWording) : billingWording;
     const regions = new Set(series.flatMap((c) => c.parts.map((p) => p.region)));
-    /** the quarter-of-the-move alerts already raised for a region of this series: period -> direction */
+    /** the quarter-of-the-move alerts already raised for a region of this series (same entity and basis): period -> direction */
     const stepsOf = (region: string) =>
-      new Map(reportedSteps.filter((d) => d.region === region && d.basis === basis).map((d) => [d.period, Math.sign(d.score)] as const));
+      new Map(
+        reportedSteps
+          .filter((d) => d.region === region && d.basis === basis && entityKey(d.entity) === entityKey(series[0]?.entity ?? {}))
+          .map((d) => [d.period, Math.sign(d.score)] as const),
+      );
     for (const region of [...regions].sort()) {
       const points: Point[] = [];
       for (const c of series) {

@@ -1,7 +1,7 @@
 import type { Composition } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
 import { basisOf, byEntity, entityKey } from "./compositions";
-import { money, pct, pp, round } from "./format";
+import { money, pct, round } from "./format";
 
 export const TOTAL_MISMATCH = "total_mismatch";
 export const UNRECOGNIZED_REGION = "unrecognized_region";

@@ -40,7 +40,7 @@ export interface ShareStepConfig {
 export const DEFAULT_SHARE_STEP: ShareStepConfig = {
   enabled: true,
   minStepPp: 5,
-  k: 2.5,
+  k: 3,
   window: 8,
   minHistory: 4,
   floorPp: 1,
@@ -56,14 +56,15 @@ const usable = (c: Composition | undefined): c is Composition =>
  * The company's own volatility at period index `i`: the robust spread (MAD sigma, pp) of its
  * regions' period-to-period share changes over the `window` periods before `i`, each region
  * centred on its own median (one filing's regions share its noise; a hypergrowth company's
- * shares swing more than a mature one's). Undefined with too little history.
+ * shares swing more than a mature one's), or the region's own spread when wider. Undefined with
+ * too little history.
  */
 export function stepSpread(
   series: readonly Composition[],
   i: number,
   config: ShareStepConfig,
   breaks?: DefinitionBreaks,
-): number | undefined {
+): ((region: string) => number) | undefined {
   const key = series[0] ? seriesKey(series[0]) : "";
   const from = Math.max(1, i - config.window + 1);
   const byRegion = new Map<string, number[]>();
@@ -78,12 +79,18 @@ export function stepSpread(
     }
   }
   const deviations: number[] = [];
-  for (const changes of byRegion.values()) {
+  const own = new Map<string, number>();
+  for (const [region, changes] of byRegion) {
     if (changes.length < config.minHistory) continue;
     const m = median(changes);
-    for (const v of changes) deviations.push(Math.abs(v - m));
+    const d = changes.map((v) => Math.abs(v - m));
+    deviations.push(...d);
+    own.set(region, MAD_TO_SIGMA * median(d));
   }
-  return deviations.length > 0 ? Math.max(MAD_TO_SIGMA * median(deviations), config.floorPp) : undefined;
+  if (deviations.length === 0) return undefined;
+  const pooled = Math.max(MAD_TO_SIGMA * median(deviations), config.floorPp);
+  // a large region swings more in pp than a small one: its own spread counts when it is the wider
+  return (region: string) => Math.max(pooled, own.get(region) ?? 0);
 }
 
 /**
@@ -123,14 +130,15 @@ export function detectShareSteps(
     series.forEach((now, i) => {
       const before = series[i - 1];
       if (!usable(now) || !usable(before) || previousPeriod(now.period) !== before.period) return;
-      const spread = stepSpread(series, i, config, breaks);
-      if (spread === undefined) return;
-      const bar = Math.max(config.minStepPp, config.k * spread);
+      const spreadOf = stepSpread(series, i, config, breaks);
+      if (spreadOf === undefined) return;
       const yearAgoPeriod = sameQuarterYearBefore(now.period);
       const yearAgo = yearAgoPeriod && yearAgoPeriod !== before.period ? byPeriod.get(yearAgoPeriod) : undefined;
       for (const part of now.parts) {
         const prev = before.parts.find((q) => q.region === part.region);
         if (!prev || breaks?.between(key, part.region, before.period, now.period)) continue;
+        const spread = spreadOf(part.region);
+        const bar = Math.max(config.minStepPp, config.k * spread);
         const delta = part.share - prev.share;
         const movePp = Math.abs(delta) * 100;
         if (movePp + 1e-9 < bar || Math.abs(delta) * now.total < config.minMoveUsd) continue;
