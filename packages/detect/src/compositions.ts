@@ -73,6 +73,14 @@ export function revenueCompositions(records: readonly RevenueClean[], options: C
   return annotateCompositions(out, options);
 }
 
+/**
+ * A composition the rules can judge: a total above the floor, and not a period missing a region
+ * with no reported total to keep the other regions' shares right.
+ */
+export function judgeable(c: Composition | undefined): c is Composition {
+  return c !== undefined && !c.tinyTotal && c.total > 0 && !((c.disappeared?.length ?? 0) > 0 && c.reportedTotal === undefined);
+}
+
 /** The basis of a composition's figures (absent = billing). */
 export const basisOf = (c: Pick<Composition, "basis">): string => c.basis ?? "billing";
 

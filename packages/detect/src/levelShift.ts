@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
-import { byEntity, entityKey, seriesKey } from "./compositions";
+import { byEntity, entityKey, judgeable, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { fromLogRatio, logRatio, madSigma, median } from "./robustStats";
@@ -85,7 +85,7 @@ export function detectLevelShifts(
       const points: Point[] = [];
       for (const c of series) {
         const p = c.parts.find((q) => q.region === region);
-        if (!p || c.tinyTotal || c.total <= 0 || ((c.disappeared?.length ?? 0) > 0 && c.reportedTotal === undefined)) continue;
+        if (!p || !judgeable(c)) continue;
         points.push({ c, share: p.share, amount: p.amount, name: p.name, x: logRatio(p.share) });
       }
       // a definition change starts a new series: never compare across it

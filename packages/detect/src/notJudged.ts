@@ -1,5 +1,5 @@
 import type { Composition } from "@entrepot/schemas";
-import { basisOf, byEntity, seriesKey } from "./compositions";
+import { basisOf, byEntity, judgeable, seriesKey } from "./compositions";
 import { findDefinitionChanges } from "./definitionChange";
 import { LEVEL_SHIFT } from "./levelShift";
 import { type Frequency, periodFrequency, periodsPerYear } from "./periods";
@@ -73,8 +73,7 @@ export function notJudged(compositions: readonly Composition[], rules: RulesConf
       for (const c of series) {
         if (!c.parts.some((p) => p.region === region)) continue;
         if (cuts.includes(c.period)) earlier = 0;
-        const unusable = c.tinyTotal || c.total <= 0 || ((c.disappeared?.length ?? 0) > 0 && c.reportedTotal === undefined);
-        if (!least || unusable || earlier < least.n) periods.push(c.period);
+        if (!least || !judgeable(c) || earlier < least.n) periods.push(c.period);
         earlier++;
       }
       if (periods.length === 0) continue;

@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
-import { byEntity, seriesKey } from "./compositions";
+import { byEntity, judgeable, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { sameQuarterYearBefore } from "./periods";
@@ -66,8 +66,7 @@ export function detectShareShifts(
   for (const series of byEntity(compositions)) {
     const key = series[0] ? seriesKey(series[0]) : "";
     const byPeriod = new Map(series.map((c) => [c.period, c]));
-    const usable = (c: Composition | undefined) =>
-      c && !c.tinyTotal && c.total > 0 && !((c.disappeared?.length ?? 0) > 0 && c.reportedTotal === undefined) ? c : undefined;
+    const usable = (c: Composition | undefined) => (judgeable(c) ? c : undefined);
     /** year-on-year change of the region's log-ratio at a period, if both periods have it */
     const yoyChange = (region: string, c: Composition): number | undefined => {
       const bp = sameQuarterYearBefore(c.period);

@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
 import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
-import { byEntity, seriesKey } from "./compositions";
+import { byEntity, judgeable, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { money, pct, possessive, pp, round, times } from "./format";
 import { previousPeriod, sameQuarterYearBefore } from "./periods";
@@ -49,9 +49,6 @@ export const DEFAULT_SHARE_STEP: ShareStepConfig = {
   crossings: [],
 };
 
-const usable = (c: Composition | undefined): c is Composition =>
-  c !== undefined && !c.tinyTotal && c.total > 0 && !((c.disappeared?.length ?? 0) > 0 && c.reportedTotal === undefined);
-
 /**
  * The company's own volatility at period index `i`: the robust spread (MAD sigma, pp) of its
  * regions' period-to-period share changes over the `window` periods before `i`, each region
@@ -71,7 +68,7 @@ export function stepSpread(
   for (let j = from; j < i; j++) {
     const now = series[j];
     const before = series[j - 1];
-    if (!usable(now) || !usable(before) || previousPeriod(now.period) !== before.period) continue;
+    if (!judgeable(now) || !judgeable(before) || previousPeriod(now.period) !== before.period) continue;
     for (const p of now.parts) {
       const q = before.parts.find((x) => x.region === p.region);
       if (!q || breaks?.between(key, p.region, before.period, now.period)) continue;
@@ -129,7 +126,7 @@ export function detectShareSteps(
     >();
     series.forEach((now, i) => {
       const before = series[i - 1];
-      if (!usable(now) || !usable(before) || previousPeriod(now.period) !== before.period) return;
+      if (!judgeable(now) || !judgeable(before) || previousPeriod(now.period) !== before.period) return;
       const spreadOf = stepSpread(series, i, config, breaks);
       if (spreadOf === undefined) return;
       const yearAgoPeriod = sameQuarterYearBefore(now.period);
@@ -143,7 +140,7 @@ export function detectShareSteps(
         const movePp = Math.abs(delta) * 100;
         if (movePp + 1e-9 < bar || Math.abs(delta) * now.total < config.minMoveUsd) continue;
         const then =
-          usable(yearAgo) && yearAgoPeriod && !breaks?.between(key, part.region, yearAgoPeriod, now.period)
+          judgeable(yearAgo) && yearAgoPeriod && !breaks?.between(key, part.region, yearAgoPeriod, now.period)
             ? yearAgo.parts.find((q) => q.region === part.region)
             : undefined;
         // a return to last year's level (seasonality) is not a step: the year-on-year change must go the same way
@@ -217,7 +214,7 @@ export function detectShareCrossings(
   for (const series of byEntity(compositions)) {
     const company = entityLabel(series[0]?.entity ?? {});
     for (const watch of config.crossings.filter((w) => w.company.toUpperCase() === company.toUpperCase())) {
-      const shares = series.map((c) => (usable(c) ? c.parts.find((p) => p.region === watch.region) : undefined));
+      const shares = series.map((c) => (judgeable(c) ? c.parts.find((p) => p.region === watch.region) : undefined));
       series.forEach((now, i) => {
         const part = shares[i];
         const prev = shares[i - 1];

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { ANALYZE_EXIT, analyzeCommand, analyzeExitCode, analyzeFiles, formatAnalysis } from "./analyze";
+import { cleanFactsOf } from "./cleanFacts";
 import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
 
 const SAMPLE = NVDA_REVENUE;
@@ -46,19 +47,7 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
 
   it("reads a JSON-lines dump of clean records and gives the same alerts", async () => {
     const fromCsv = await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" });
-    const { normalizeRecord } = await import("@entrepot/normalize");
-    const { readFeed } = await import("@entrepot/ingestor");
-    const lines: string[] = [];
-    for await (const row of readFeed(SAMPLE)) {
-      if (row.kind !== "record") continue;
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "s", file: "s", line: row.line, ingestRun: "t", format: row.format },
-        fields: row.fields,
-      });
-      if (r.ok) lines.push(JSON.stringify(r.record.record));
-    }
+    const lines = (await cleanFactsOf(SAMPLE)).revenue.map((r) => JSON.stringify(r));
     const file = join(mkdtempSync(join(tmpdir(), "analyze-")), "clean.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
     const fromClean = await analyzeFiles({ files: [file], now: "2026-01-01T00:00:00.000Z" });

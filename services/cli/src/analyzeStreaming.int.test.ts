@@ -2,14 +2,11 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { customsCompositions, entityKey, parseRulesConfig } from "@entrepot/detect";
 import { type DetectorHandle, DetectorState, rebuildDetectorState, startDetector } from "@entrepot/detector";
-import { readFeed } from "@entrepot/ingestor";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
-import { normalizeRecord } from "@entrepot/normalize";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import {
   Alert,
   type Composition,
-  type CustomsClean,
   customsCleanKey,
   type RevenueClean,
   revenueCleanKey,
@@ -20,6 +17,7 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { analyzeFiles } from "./analyze";
+import { cleanFactsOf } from "./cleanFacts";
 import { NVDA_REVENUE, SG_HUB_CUSTOMS, watchRules } from "./samples";
 
 const SAMPLE = NVDA_REVENUE;
@@ -34,20 +32,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function cleanSample(): Promise<RevenueClean[]> {
-  const out: RevenueClean[] = [];
-  for await (const row of readFeed(SAMPLE)) {
-    if (row.kind !== "record") continue;
-    const r = normalizeRecord({
-      schemaVersion: 1,
-      feed: row.feed,
-      provenance: { source: "int", file: "nvda-revenue.csv", line: row.line, ingestRun: "int", format: row.format },
-      fields: row.fields,
-    });
-    if (r.ok && r.record.feed === "revenue") out.push(r.record.record);
-  }
-  return out;
-}
+/** The sample's clean revenue facts, as the normalizer publishes them. */
+const cleanSample = async (): Promise<RevenueClean[]> => (await cleanFactsOf(SAMPLE, "nvda-revenue.csv")).revenue;
 
 /** What an alert says, without the time it was said. */
 const said = (a: Alert) => ({
@@ -149,17 +135,7 @@ describe("customs: streaming detector and offline analyze give the same answer (
     expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
       new Set(["share_shift_yoy", "level_shift", "mirror_gap", "reexport_surge", "billing_shipping_divergence", "corroboration"]),
     );
-    const customs: CustomsClean[] = [];
-    for await (const row of readFeed(customsFile)) {
-      if (row.kind !== "record") continue;
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "int", file: "customs-fixture.csv", line: row.line, ingestRun: "int", format: row.format },
-        fields: row.fields,
-      });
-      if (r.ok && r.record.feed === "customs") customs.push(r.record.record);
-    }
+    const { customs } = await cleanFactsOf(customsFile, "customs-fixture.csv");
     await producer.send(customs.map((value) => ({ topic: topicName(prefix, "customsClean"), key: customsCleanKey(value), value })));
     await producer.send(
       (await cleanSample()).map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })),
@@ -214,17 +190,7 @@ describe("real-filing shapes: streaming detector and offline analyze give the sa
     expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
       new Set(["basis_change", "data_gap", "definition_change", "level_shift", "share_step", "share_threshold"]),
     );
-    const facts: RevenueClean[] = [];
-    for await (const row of readFeed(file)) {
-      if (row.kind !== "record") continue;
-      const r = normalizeRecord({
-        schemaVersion: 1,
-        feed: row.feed,
-        provenance: { source: "int", file: "revenue.csv", line: row.line, ingestRun: "int", format: row.format },
-        fields: row.fields,
-      });
-      if (r.ok && r.record.feed === "revenue") facts.push(r.record.record);
-    }
+    const facts = (await cleanFactsOf(file, "revenue.csv")).revenue;
     // the recast quarter is a fact of its own on the compacted topic (its key carries the basis)
     expect(new Set(facts.map(revenueCleanKey)).size).toBe(facts.length);
     await producer.send(facts.map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })));

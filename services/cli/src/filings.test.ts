@@ -2,12 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { DEFAULT_RULES, parseRulesConfig } from "@entrepot/detect";
-import { readFeed } from "@entrepot/ingestor";
-import { normalizeRecord } from "@entrepot/normalize";
 import type { Alert, RevenueClean } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { analyzeFiles } from "./analyze";
+import { cleanFactsOf } from "./cleanFacts";
 
 /** Fixtures from company filings (packages/detect/fixtures/filings/README.md): a CSV and what an analyst expects of it. */
 const FILINGS = resolve(import.meta.dirname, "../../../packages/detect/fixtures/filings");
@@ -64,21 +63,6 @@ function matches(a: Alert, p: AlertPattern): boolean {
     (p.baseline === undefined || near(a.baseline, p.baseline)) &&
     texts.every((t) => a.summary.includes(t))
   );
-}
-
-async function cleanFacts(file: string): Promise<RevenueClean[]> {
-  const out: RevenueClean[] = [];
-  for await (const row of readFeed(file)) {
-    if (row.kind !== "record") continue;
-    const r = normalizeRecord({
-      schemaVersion: 1,
-      feed: row.feed,
-      provenance: { source: "t", file: "t", line: row.line, ingestRun: "t", format: row.format },
-      fields: row.fields,
-    });
-    if (r.ok && r.record.feed === "revenue") out.push(r.record.record);
-  }
-  return out;
 }
 
 /** The region's revenue over the period's reported total (or the regions' sum), straight from the clean facts. */
@@ -144,7 +128,7 @@ describe("entrepot analyze on tables from company filings (fixtures with expecta
         `forbidden: ${f.why}`,
       ).toEqual([]);
     // every alert about a region's share quotes that region's revenue over the reported total of its period (to 0.1 pp)
-    const facts = await cleanFacts(file);
+    const facts = (await cleanFactsOf(file)).revenue;
     for (const a of result.alerts) {
       if (a.region === "TOTAL" || a.rule === "data_gap") continue;
       const basis = a.alertId.split("|")[4] ?? "billing";
