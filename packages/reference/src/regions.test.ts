@@ -43,7 +43,10 @@ describe("periods and bases", () => {
     expect(parseReportingPeriod("Q5 2025")).toBeNull();
     expect(parseReportingPeriod("FY2025-H3")).toBeNull();
     expect(parseRevenueBasis("vibes")).toBeNull();
-    expect(parseRevenueBasis("Customer HQ")).toBeNull();
+    expect(parseRevenueBasis("Customer HQ")).toBe("headquarters");
     expect(parseRevenueBasis("location of customers' headquarters")).toBe("headquarters");
+    expect(parseRevenueBasis("based upon the location of the customers' headquarters")).toBe("headquarters");
+    expect(parseRevenueBasis("Billing location of the customer")).toBe("billing");
+    expect(parseRevenueBasis("billed to or shipped to")).toBeNull();
   });
 });

@@ -27,9 +27,24 @@ const BASIS_LABELS: [RevenueBasisId, string[]][] = [
 const BY_LABEL = new Map<string, RevenueBasisId>();
 for (const [id, labels] of BASIS_LABELS) for (const l of labels) BY_LABEL.set(normalizeLabel(l), id);
 
-/** A `basis` column's text (`billing`, `Ship-to`, `customer headquarters`, `end customer`, ...) -> basis id; null when unknown. */
+/** Words that say which basis a longer phrase means ("based upon the location of the customers' headquarters"). */
+const KEYWORDS: [RegExp, RevenueBasisId][] = [
+  [/\bheadquarter|\bhq\b/, "headquarters"],
+  [/\bend (customer|user)/, "end_customer"],
+  [/\bbill/, "billing"],
+  [/\bship/, "shipping"],
+];
+
+/**
+ * A `basis` column's text (`billing`, `Ship-to`, `customer headquarters`, `end customer`, or the
+ * filing's own sentence) -> basis id; null when unknown or when the words name more than one basis.
+ */
 export function parseRevenueBasis(text: string): RevenueBasisId | null {
-  return BY_LABEL.get(normalizeLabel(text)) ?? null;
+  const label = normalizeLabel(text);
+  const exact = BY_LABEL.get(label);
+  if (exact) return exact;
+  const found = new Set(KEYWORDS.filter(([re]) => re.test(label)).map(([, id]) => id));
+  return found.size === 1 ? ([...found][0] ?? null) : null;
 }
 
 const WORDING: Record<RevenueBasisId, string> = {
