@@ -6,22 +6,37 @@ import { detectMirrorGaps } from "./customs";
 import { findDefinitionChanges } from "./definitionChange";
 import { detectBillingShippingDivergence } from "./divergence";
 import { detectLevelShifts } from "./levelShift";
+import { detectBasisChanges, detectDataQuality } from "./notices";
 import { detectReexportSurges } from "./reexportSurge";
 import { DEFAULT_RULES, type RulesConfig } from "./rulesConfig";
-import { detectShareShifts } from "./shareShift";
+import { detectShareShifts, SHARE_SHIFT } from "./shareShift";
+import { detectShareCrossings, detectShareSteps } from "./shareStep";
 
 const byId = (a: AlertDraft, b: AlertDraft) => a.alertId.localeCompare(b.alertId);
 
+/** `rule|...|region|period[|basis]` without the rule: the same region and period of the same series. */
+const sameMove = (d: AlertDraft) => d.alertId.slice(d.alertId.indexOf("|"));
+
 /**
  * Every revenue-share rule over an entity's compositions. Definition changes run first: the
- * other rules never compare a region across a break in its definition.
+ * other rules never compare a region across a break in its definition. A quarter's step that the
+ * year-on-year share shift already reports (same region, period and basis) is reported once, as
+ * the share shift, and a level shift built on a step already reported is not reported again. Then the notices: a change of basis, totals that do not add up, unknown labels.
  */
 export function detectAll(compositions: readonly Composition[], rules: RulesConfig = DEFAULT_RULES): AlertDraft[] {
   const { drafts: definitionChanges, breaks } = findDefinitionChanges(compositions, rules.definitionChange, rules.basis);
+  const shifts = detectShareShifts(compositions, rules.shareShift, rules.basis, breaks);
+  const shifted = new Set(shifts.filter((d) => d.rule === SHARE_SHIFT).map(sameMove));
+  const steps = detectShareSteps(compositions, rules.shareStep, rules.basis, breaks).filter((d) => !shifted.has(sameMove(d)));
   return [
-    ...detectShareShifts(compositions, rules.shareShift, rules.basis, breaks),
-    ...detectLevelShifts(compositions, rules.levelShift, rules.basis, breaks),
+    ...shifts,
+    ...steps,
+    ...detectShareCrossings(compositions, rules.shareStep, rules.basis),
+    // a regime change whose alarm rests on a step already reported in its quarter is not reported twice
+    ...detectLevelShifts(compositions, rules.levelShift, rules.basis, breaks, steps),
     ...definitionChanges,
+    ...detectBasisChanges(compositions, rules.basis),
+    ...detectDataQuality(compositions, { totalTolerance: rules.compositions.totalTolerance }, rules.basis),
   ].sort(byId);
 }
 

@@ -160,7 +160,8 @@ export function detectBillingShippingDivergence(
     const flows = monthlyFlows(customs, (r) => r.flow === "import" && origins.has(r.partner) && prefixMatch(r.hsCode, entry.hsCodes));
     const reporterNames = new Map(customs.map((r) => [r.reporter, r.reporterName]));
     for (const c of compositions) {
-      if (c.entity.company !== entry.company || c.total <= 0) continue;
+      // the billing share: compositions on another basis (headquarters, ship-to...) are not billing
+      if (c.entity.company !== entry.company || c.total <= 0 || (c.basis ?? "billing") !== "billing") continue;
       const dates = quarterDates(entry.company, c.period);
       if (!dates) continue;
       const weights = monthWeights(dates.start, dates.end);

@@ -10,22 +10,31 @@ describe("sustained level shift (CUSUM on the log-ratio)", () => {
     const drafts = sg([9, 9.3, 8.8, 9.1, 9, 14, 17, 22, 22, 22.3, 21.8, 22, 22.1, 21.9]);
     expect(drafts).toHaveLength(1);
     const [d] = drafts;
-    expect(d).toMatchObject({ alertId: "level_shift|X|SG|FY2021-Q2", period: "FY2021-Q2", rule: "level_shift", kind: "anomaly" });
+    // keyed by its onset; `period` is the quarter whose data last updated it (the end of the settling stretch) and
+    // `observed` that quarter's share, `baseline` the multi-quarter reference level
+    expect(d).toMatchObject({
+      alertId: "level_shift|X|SG|FY2021-Q2",
+      onset: "FY2021-Q2",
+      period: "FY2022-Q3",
+      rule: "level_shift",
+      kind: "anomaly",
+    });
     expect(d?.baseline).toBeCloseTo(0.09, 2);
-    expect(d?.observed).toBeCloseTo(0.22, 2);
+    expect(d?.observed).toBeCloseTo(0.218, 3);
     expect(d?.severity).toBe("critical");
-    expect(d?.summary).toContain("Singapore's share of X revenue shifted up from a 9.0% level (FY2020-Q1..FY2020-Q4) to 22.0%");
-    expect(d?.summary).toContain("one sustained change starting FY2021-Q2");
+    expect(d?.summary).toContain(
+      "Singapore's share of X revenue was 21.8% in FY2022-Q3 (that quarter), against a 9.0% level over FY2020-Q1..FY2020-Q4 (median of 4 quarters): one sustained shift up starting FY2021-Q2, to a level of 22.0% (median of FY2021-Q4..FY2022-Q3)",
+    );
   });
 
   it("catches a small sustained step the share-shift threshold would miss (10% -> 14%)", () => {
     const drafts = sg([10, 10.2, 9.8, 10.1, 9.9, 10, 14, 14.2, 13.8, 14, 14.1, 13.9]);
-    expect(drafts.map((d) => d.period)).toEqual(["FY2021-Q3"]);
+    expect(drafts.map((d) => d.onset)).toEqual(["FY2021-Q3"]);
   });
 
   it("catches a drop, worded as a shift down", () => {
     const [d] = sg([20, 20.5, 19.5, 20, 20.2, 14, 13.5, 14.2, 14, 13.8]);
-    expect(d?.summary).toMatch(/shifted down from a 20\.0% level/);
+    expect(d?.summary).toMatch(/against a 20\.0% level .*: one sustained shift down/);
     expect(d?.observed).toBeLessThan(d?.baseline ?? 0);
   });
 
@@ -41,7 +50,7 @@ describe("sustained level shift (CUSUM on the log-ratio)", () => {
   it("marks the regime resolved when the share settles back at its old level", () => {
     const drafts = sg([10, 10.2, 9.8, 10, 15, 16, 15.5, 10, 10.1, 9.9, 10, 10]);
     expect(drafts[0]?.resolved).toBe(true);
-    expect(drafts[0]?.summary).toMatch(/It has since returned to 10\.\d%\.$/);
+    expect(drafts[0]?.summary).toMatch(/It has since returned to a level of 10\.\d%\.$/);
   });
 
   it("needs a reference stretch: too short a series is not judged", () => {
@@ -64,5 +73,23 @@ describe("sustained level shift (CUSUM on the log-ratio)", () => {
     expect(
       detectLevelShifts(series("X", "FY2020-Q1", shareRows([9, 9, 9, 9, 22, 22, 22])), { ...DEFAULT_LEVEL_SHIFT, enabled: false }),
     ).toEqual([]);
+  });
+
+  it("a regime already told by a step of the same company is not repeated; another company's step changes nothing", () => {
+    const comps = series("X", "FY2020-Q1", shareRows([10, 10.2, 9.8, 10.1, 9.9, 10, 14, 14.2, 13.8, 14, 14.1, 13.9]));
+    const step = (company: string) => ({
+      entity: { company },
+      region: "SG",
+      period: "FY2021-Q3",
+      score: 4,
+      basis: "revenue by customer billing location",
+    });
+    const ids = (steps: ReturnType<typeof step>[]) =>
+      detectLevelShifts(comps, DEFAULT_LEVEL_SHIFT, undefined, undefined, steps)
+        .filter((d) => d.region === "SG")
+        .map((d) => d.onset);
+    expect(ids([])).toEqual(["FY2021-Q3"]);
+    expect(ids([step("X")])).toEqual([]);
+    expect(ids([step("Y")])).toEqual(["FY2021-Q3"]);
   });
 });

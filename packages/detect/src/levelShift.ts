@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
-import { type AlertDraft, alertIdFor, entityLabel } from "./alertDraft";
-import { byEntity } from "./compositions";
+import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
+import { byEntity, entityKey, judgeable, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { fromLogRatio, logRatio, madSigma, median } from "./robustStats";
@@ -63,37 +63,59 @@ interface Point {
 export function detectLevelShifts(
   compositions: readonly Composition[],
   config: LevelShiftConfig = DEFAULT_LEVEL_SHIFT,
-  basis = "revenue by customer billing location",
+  billingWording = "revenue by customer billing location",
   breaks?: DefinitionBreaks,
+  reportedSteps: readonly Pick<AlertDraft, "entity" | "region" | "period" | "score" | "basis">[] = [],
 ): AlertDraft[] {
   if (!config.enabled) return [];
   const drafts: AlertDraft[] = [];
   for (const series of byEntity(compositions)) {
+    if (series[0]?.frequency && series[0].frequency !== "quarter" && series[0].frequency !== "month") continue;
+    const key = series[0] ? seriesKey(series[0]) : "";
+    const basis = series[0] ? basisTextOf(series[0], billingWording) : billingWording;
     const regions = new Set(series.flatMap((c) => c.parts.map((p) => p.region)));
+    /** the quarter-of-the-move alerts already raised for a region of this series (same entity and basis): period -> direction */
+    const stepsOf = (region: string) =>
+      new Map(
+        reportedSteps
+          .filter((d) => d.region === region && d.basis === basis && entityKey(d.entity) === entityKey(series[0]?.entity ?? {}))
+          .map((d) => [d.period, Math.sign(d.score)] as const),
+      );
     for (const region of [...regions].sort()) {
       const points: Point[] = [];
       for (const c of series) {
         const p = c.parts.find((q) => q.region === region);
-        if (!p || c.tinyTotal || c.total <= 0) continue;
+        if (!p || !judgeable(c)) continue;
         points.push({ c, share: p.share, amount: p.amount, name: p.name, x: logRatio(p.share) });
       }
       // a definition change starts a new series: never compare across it
-      const cuts = breaks?.periods(series[0]?.entity ?? {}, region) ?? [];
+      const cuts = breaks?.periods(key, region) ?? [];
       let segment: Point[] = [];
       for (const p of points) {
         if (cuts.includes(p.c.period) && segment.length > 0) {
-          drafts.push(...regimeChanges(region, segment, config, basis));
+          drafts.push(...regimeChanges(region, segment, config, basis, stepsOf(region)));
           segment = [];
         }
         segment.push(p);
       }
-      drafts.push(...regimeChanges(region, segment, config, basis));
+      drafts.push(...regimeChanges(region, segment, config, basis, stepsOf(region)));
     }
   }
   return drafts;
 }
 
-function regimeChanges(region: string, points: readonly Point[], config: LevelShiftConfig, basis: string): AlertDraft[] {
+/**
+ * `steps`: periods where a quarter-of-the-move rule already reported this region, with the
+ * direction; a regime change whose alarm was built on such a step (same direction, between its
+ * onset and its alarm) is not reported again as a level shift — the step said it in its quarter.
+ */
+function regimeChanges(
+  region: string,
+  points: readonly Point[],
+  config: LevelShiftConfig,
+  basis: string,
+  steps: ReadonlyMap<string, number> = new Map(),
+): AlertDraft[] {
   const out: AlertDraft[] = [];
   let refStart = 0;
   while (refStart + config.referenceLength <= points.length) {
@@ -148,31 +170,39 @@ function regimeChanges(region: string, points: readonly Point[], config: LevelSh
     const move = Math.abs(delta) * 100;
     const company = entityLabel(last.c.entity);
     const span = settleEnd - alarm.onset;
-    const peak = baseShare + delta;
-    out.push({
-      alertId: alertIdFor(LEVEL_SHIFT, last.c.entity, region, onsetPoint.c.period),
-      rule: LEVEL_SHIFT,
-      kind: "anomaly",
-      severity: move >= config.criticalShiftPp ? "critical" : "warning",
-      entity: last.c.entity,
-      region,
-      regionName: last.name,
-      period: onsetPoint.c.period,
-      baselinePeriod: `${refFirst.c.period}..${refLast.c.period}`,
-      observed: resolved ? peak : observed,
-      baseline: baseShare,
-      score: round(alarm.stat, 2),
-      threshold: config.h,
-      summary:
-        `${possessive(last.name)} share of ${company} revenue ${alarm.dir === 1 ? "shifted up" : "shifted down"} from a ${pct(baseShare)} level ` +
-        `(${refFirst.c.period}..${refLast.c.period}) to ${pct(peak)} by ${last.c.period} (${pp(delta)}: ${last.name} revenue ` +
-        `${times(last.amount, refLast.amount)}, total ${times(last.c.total, refLast.c.total)} since ${refLast.c.period}), one sustained change ` +
-        `starting ${onsetPoint.c.period} over ${span} ${span === 1 ? "period" : "periods"}; CUSUM ${alarm.stat.toFixed(1)} > ${config.h} ` +
-        `in robust sigmas of its log-ratio; ${basis}.${resolved ? ` It has since returned to ${pct(observed)}.` : ""}`,
-      basis,
-      evidence: [...new Set([...ref, ...points.slice(alarm.onset, settleEnd)].flatMap((p) => p.c.evidence))].sort(),
-      ...(resolved ? { resolved: true } : {}),
-    });
+    const stepped = points.slice(alarm.onset, alarm.at + 1).some((p) => steps.get(p.c.period) === alarm?.dir);
+    const level = baseShare + delta;
+    const levelText = settled
+      ? `a level of ${pct(level)} (median of ${nextRef[0]?.c.period}..${last.c.period})`
+      : `${pct(level)} in ${last.c.period}`;
+    if (!stepped)
+      out.push({
+        alertId: alertIdFor(LEVEL_SHIFT, last.c.entity, region, onsetPoint.c.period, last.c.basis),
+        rule: LEVEL_SHIFT,
+        kind: "anomaly",
+        severity: move >= config.criticalShiftPp ? "critical" : "warning",
+        entity: last.c.entity,
+        region,
+        regionName: last.name,
+        // the quarter whose data raised or last updated the alert, and that quarter's share
+        period: last.c.period,
+        onset: onsetPoint.c.period,
+        baselinePeriod: `${refFirst.c.period}..${refLast.c.period}`,
+        observed: last.share,
+        baseline: baseShare,
+        score: round(alarm.stat, 2),
+        threshold: config.h,
+        summary:
+          `${possessive(last.name)} share of ${company} revenue was ${pct(last.share)} in ${last.c.period} (that quarter), against a ` +
+          `${pct(baseShare)} level over ${refFirst.c.period}..${refLast.c.period} (median of ${ref.length} quarters): one sustained shift ` +
+          `${alarm.dir === 1 ? "up" : "down"} starting ${onsetPoint.c.period}, to ${levelText}, ${pp(delta)} between the levels over ` +
+          `${span} ${span === 1 ? "period" : "periods"} (${last.name} revenue ${times(last.amount, refLast.amount)}, total ` +
+          `${times(last.c.total, refLast.c.total)} since ${refLast.c.period}); CUSUM ${alarm.stat.toFixed(1)} > ${config.h} in robust sigmas of its log-ratio; ` +
+          `${basis}.${resolved ? ` It has since returned to a level of ${pct(observed)}.` : ""}`,
+        basis,
+        evidence: [...new Set([...ref, ...points.slice(alarm.onset, settleEnd)].flatMap((p) => p.c.evidence))].sort(),
+        ...(resolved ? { resolved: true } : {}),
+      });
     if (!settled) break;
     refStart = alarm.at + 1;
   }

@@ -8,6 +8,7 @@ import { DEFAULT_LEVEL_SHIFT } from "./levelShift";
 import { DEFAULT_REEXPORT_SURGE } from "./reexportSurge";
 import { getRulePack, RULE_PACKS, rulePackInEffect } from "./rulePacks";
 import { DEFAULT_SHARE_SHIFT } from "./shareShift";
+import { DEFAULT_SHARE_STEP } from "./shareStep";
 
 const pp = z.number().positive("expected a positive number of percentage points").max(100);
 const periods = z.number().int().min(1).max(1000);
@@ -74,9 +75,36 @@ const RulesObject = z
     /** basis of the figures, stated in every alert */
     basis: z.string().min(1).default("revenue by customer billing location"),
     compositions: z
-      .object({ minTotalUsd: z.number().nonnegative().default(1) })
+      .object({
+        minTotalUsd: z.number().nonnegative().default(1),
+        /** regions must add up to a reported total within this fraction of it, else a total_mismatch notice */
+        totalTolerance: z.number().min(0).max(1).default(0.002),
+      })
       .strict()
-      .default({ minTotalUsd: 1 }),
+      .default({ minTotalUsd: 1, totalTolerance: 0.002 }),
+    shareStep: z
+      .object({
+        enabled: z.boolean().default(DEFAULT_SHARE_STEP.enabled),
+        minStepPp: pp.default(DEFAULT_SHARE_STEP.minStepPp),
+        k: z.number().nonnegative().default(DEFAULT_SHARE_STEP.k),
+        window: periods.default(DEFAULT_SHARE_STEP.window),
+        minHistory: periods.default(DEFAULT_SHARE_STEP.minHistory),
+        floorPp: z.number().nonnegative().default(DEFAULT_SHARE_STEP.floorPp),
+        minMoveUsd: z.number().nonnegative().default(DEFAULT_SHARE_STEP.minMoveUsd),
+        criticalPp: pp.default(DEFAULT_SHARE_STEP.criticalPp),
+        /** watched levels: `{ company: NVDA, region: SG, above: 20 }` (percent of the company's revenue) */
+        crossings: z
+          .array(
+            z
+              .object({ company: z.string().min(1), region: z.string().min(1), above: pp.optional(), below: pp.optional() })
+              .strict()
+              .refine((c) => c.above !== undefined || c.below !== undefined, { message: "a crossing needs above or below" }),
+          )
+          .default([]),
+      })
+      .strict()
+      .refine((c) => c.minHistory < c.window, { message: "minHistory must be below window" })
+      .default(DEFAULT_SHARE_STEP),
     shareShift: z
       .object({
         enabled: z.boolean().default(DEFAULT_SHARE_SHIFT.enabled),

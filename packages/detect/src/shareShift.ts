@@ -1,6 +1,6 @@
 import type { Composition } from "@entrepot/schemas";
-import { type AlertDraft, alertIdFor, entityLabel } from "./alertDraft";
-import { byEntity } from "./compositions";
+import { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
+import { byEntity, judgeable, seriesKey } from "./compositions";
 import type { DefinitionBreaks } from "./definitionChange";
 import { pct, possessive, pp, round, times } from "./format";
 import { sameQuarterYearBefore } from "./periods";
@@ -23,7 +23,7 @@ export interface ShareShiftConfig {
   confirmZ: number;
   /** minimum robust z of the year-on-year change in the region's log-ratio against its own history */
   minZ: number;
-  /** moves of at least this many pp, or z of at least 2 x minZ, are critical */
+  /** moves of at least this many pp are critical (severity follows the size of the move, not z) */
   criticalShiftPp: number;
   /** trailing window (periods) of year-on-year changes the z-score is computed over */
   window: number;
@@ -58,21 +58,22 @@ export const DEFAULT_SHARE_SHIFT: ShareShiftConfig = {
 export function detectShareShifts(
   compositions: readonly Composition[],
   config: ShareShiftConfig = DEFAULT_SHARE_SHIFT,
-  basis = "revenue by customer billing location",
+  billingWording = "revenue by customer billing location",
   breaks?: DefinitionBreaks,
 ): AlertDraft[] {
   if (!config.enabled) return [];
   const drafts: AlertDraft[] = [];
   for (const series of byEntity(compositions)) {
+    const key = series[0] ? seriesKey(series[0]) : "";
     const byPeriod = new Map(series.map((c) => [c.period, c]));
-    const usable = (c: Composition | undefined) => (c && !c.tinyTotal && c.total > 0 ? c : undefined);
+    const usable = (c: Composition | undefined) => (judgeable(c) ? c : undefined);
     /** year-on-year change of the region's log-ratio at a period, if both periods have it */
     const yoyChange = (region: string, c: Composition): number | undefined => {
       const bp = sameQuarterYearBefore(c.period);
       const base = usable(bp ? byPeriod.get(bp) : undefined);
       const a = usable(c)?.parts.find((p) => p.region === region);
       const b = base?.parts.find((p) => p.region === region);
-      if (!a || !b || !bp || breaks?.between(c.entity, region, bp, c.period)) return undefined;
+      if (!a || !b || !bp || breaks?.between(key, region, bp, c.period)) return undefined;
       return logRatio(a.share) - logRatio(b.share);
     };
     /** year-on-year log-ratio changes per region, one per period of the series (computed once) */
@@ -93,7 +94,7 @@ export function detectShareShifts(
       let pooled: number | undefined;
       for (const part of now.parts) {
         const before = base.parts.find((p) => p.region === part.region);
-        if (!before || breaks?.between(now.entity, part.region, basePeriod, now.period)) continue;
+        if (!before || breaks?.between(key, part.region, basePeriod, now.period)) continue;
         const delta = part.share - before.share;
         const movePp = Math.abs(delta) * 100;
         const small = movePp + 1e-9 < config.minShiftPp;
@@ -137,12 +138,13 @@ export function detectShareShifts(
         )
           continue;
         const company = entityLabel(now.entity);
+        const basis = basisTextOf(now, billingWording);
         const context = olderShare !== undefined ? ` It was ${pct(olderShare)} in ${twoBack}.` : "";
         drafts.push({
-          alertId: alertIdFor(SHARE_SHIFT, now.entity, part.region, now.period),
+          alertId: alertIdFor(SHARE_SHIFT, now.entity, part.region, now.period, now.basis),
           rule: SHARE_SHIFT,
           kind: "anomaly",
-          severity: movePp >= config.criticalShiftPp || Math.abs(z) >= 2 * config.minZ ? "critical" : "warning",
+          severity: movePp >= config.criticalShiftPp ? "critical" : "warning",
           entity: now.entity,
           region: part.region,
           regionName: part.name,

@@ -2,12 +2,14 @@ import {
   companyCalendar,
   type FiscalCalendar,
   fiscalQuarterDates,
-  formatFiscalPeriod,
-  parseFiscalPeriod,
-  resolveRegion,
+  formatReportingPeriod,
+  parseReportingPeriod,
+  parseRevenueBasis,
+  type RevenueBasisId,
+  resolveRevenueRegion,
   toUsd,
 } from "@entrepot/reference";
-import { type RawRecord, RevenueBasis, type RevenueClean } from "@entrepot/schemas";
+import type { RawRecord, RevenueClean } from "@entrepot/schemas";
 import { parseAsOf } from "./customsRecord";
 import { fieldReader } from "./fields";
 import { parseAmount, parseScaleName } from "./numbers";
@@ -18,13 +20,19 @@ export interface RevenueOptions {
   fxToUsd?: Record<string, number>;
   /** fiscal calendars by company (upper case), over the built-in ones */
   fiscalCalendars?: Record<string, FiscalCalendar>;
+  /** basis of rows without a `basis` value (default: billing) */
+  defaultBasis?: RevenueBasisId;
 }
 
 /**
  * Canonical revenue row -> clean revenue fact, or the first problem found. Required `company`,
- * `fiscal_period`, `region`, `revenue`; optional `period_end`, `currency`, `scale`, `basis`,
- * `source`, `reported_at`. When the company's fiscal calendar is known, `periodStart` and
- * `periodEnd` come from it (a `period_end` in the file wins for the end date).
+ * `fiscal_period` (a quarter, half-year or year), `region`, `revenue`; optional `period_end`,
+ * `currency`, `scale`, `basis` (billing, ship-to, customer, customer headquarters, end customer;
+ * default `options.defaultBasis`, else billing), `source`, `reported_at`. Every label a filing
+ * prints is kept: totals ("Total revenue") become the `TOTAL` row, groups state their members
+ * ("Other countries (excl. Singapore)"), and a label nobody recognises becomes an `opaque` region
+ * named as printed. When the company's fiscal calendar is known, quarters get `periodStart` and
+ * `periodEnd` from it (a `period_end` in the file wins for the end date).
  */
 export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): Normalized<RevenueClean> {
   const f = fieldReader(raw);
@@ -33,13 +41,17 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   }
   const company = (f.get("company") ?? "").toUpperCase();
   const periodText = f.get("fiscal_period") ?? "";
-  const period = parseFiscalPeriod(periodText);
+  const period = parseReportingPeriod(periodText);
   if (!period) {
-    return fail("bad_fiscal_period", `fiscal_period "${periodText}" is not a fiscal quarter like FY2025-Q3`, "fiscal_period");
+    return fail(
+      "bad_fiscal_period",
+      `fiscal_period "${periodText}" is not a fiscal quarter, half or year like FY2025-Q3, FY2025-H1, FY2025`,
+      "fiscal_period",
+    );
   }
   const regionLabel = f.get("region") ?? "";
-  const region = resolveRegion(regionLabel);
-  if (!region) return fail("unknown_region", `region "${regionLabel}" is not a known country or reporting group`, "region");
+  const region = resolveRevenueRegion(regionLabel);
+  if (!region) return fail("unknown_region", `region "${regionLabel}" is not a region label (a number or blank)`, "region");
 
   const amount = parseAmount(f.get("revenue"), "revenue");
   if (!amount.ok) return amount;
@@ -50,9 +62,11 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   const revenueUsd = toUsd(amount.record, currency, scale.record, options.fxToUsd);
   if (revenueUsd === null) return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
 
-  const basisText = (f.get("basis") || "billing").toLowerCase();
-  const basis = RevenueBasis.safeParse(basisText);
-  if (!basis.success) return fail("bad_basis", `basis "${basisText}" is not billing, shipping or customer`, "basis");
+  const basisText = f.get("basis") ?? "";
+  const basis = basisText ? parseRevenueBasis(basisText) : (options.defaultBasis ?? "billing");
+  if (!basis) {
+    return fail("bad_basis", `basis "${basisText}" is not billing, ship-to, customer, customer headquarters or end customer`, "basis");
+  }
 
   const periodEnd = parseAsOf(f.get("period_end"), "period_end");
   if (!periodEnd.ok) return periodEnd;
@@ -62,19 +76,22 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   const record: RevenueClean = {
     schemaVersion: 1,
     company,
-    fiscalPeriod: formatFiscalPeriod(period),
+    fiscalPeriod: formatReportingPeriod(period),
     fiscalYear: period.fiscalYear,
-    fiscalQuarter: period.quarter,
+    ...(period.frequency === "quarter" ? { fiscalQuarter: period.quarter } : { frequency: period.frequency }),
     regionLabel,
     region: region.id,
     regionName: region.name,
+    ...(region.kind === "total" || region.kind === "opaque" ? { regionKind: region.kind } : {}),
+    ...(region.includes ? { includes: region.includes } : {}),
+    ...(region.excludes ? { excludes: region.excludes } : {}),
     revenueUsd,
-    basis: basis.data,
+    basis,
     asOf: reportedAt.record ?? "1970-01-01",
     provenance: { ...raw.provenance, source: f.get("source") || raw.provenance.source },
   };
-  const calendar = companyCalendar(company, options.fiscalCalendars);
-  if (calendar) {
+  const calendar = period.frequency === "quarter" ? companyCalendar(company, options.fiscalCalendars) : undefined;
+  if (calendar && period.frequency === "quarter") {
     const dates = fiscalQuarterDates(calendar, period);
     record.periodStart = dates.start;
     record.periodEnd = dates.end;

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { loadRulesFile } from "@entrepot/detect";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
-import { analyzeFiles, formatAnalysis } from "./analyzeFiles";
+import { ANALYZE_EXIT, analyzeExitCode, analyzeFiles, formatAnalysis } from "./analyzeFiles";
+import { cleanFactsOf } from "./cleanFacts";
 
 /** The CLI's samples (services/cli/samples/README.md): NVDA's revenue by billing region, the constructed Singapore-hub customs, the demo's watch list. */
 const samples = join(import.meta.dirname, "../../../services/cli/samples");
@@ -26,8 +27,17 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
       "level_shift|NVDA|US|FY2024-Q1",
       "share_shift_yoy|NVDA|SG|FY2025-Q3",
     ]);
-    expect(result.alerts.find((a) => a.alertId === "level_shift|NVDA|SG|FY2024-Q1")?.summary).toMatch(
-      /^Singapore's share of NVDA revenue shifted up from a 9\.0% level \(FY2023-Q1\.\.FY2023-Q4\) to 18\.5% by FY2025-Q4 \(\+9\.5 pp: Singapore revenue x\d+\.\d, total x\d\.\d since FY2023-Q4\), one sustained change starting FY2024-Q1/,
+    // the level shift keeps its onset in its id, but its period is the quarter whose data last updated it and the text
+    // says which figure is that quarter's share (19.0%) and which a multi-quarter level (9.0%, 18.5%)
+    const level = result.alerts.find((a) => a.alertId === "level_shift|NVDA|SG|FY2024-Q1");
+    expect(level).toMatchObject({
+      period: "FY2025-Q4",
+      onset: "FY2024-Q1",
+      observed: expect.closeTo(0.19, 3),
+      baseline: expect.closeTo(0.09, 3),
+    });
+    expect(level?.summary).toMatch(
+      /^Singapore's share of NVDA revenue was 19\.0% in FY2025-Q4 \(that quarter\), against a 9\.0% level over FY2023-Q1\.\.FY2023-Q4 \(median of 4 quarters\): one sustained shift up starting FY2024-Q1, to a level of 18\.5% \(median of FY2025-Q1\.\.FY2025-Q4\), \+9\.5 pp between the levels/,
     );
     for (const a of result.alerts) expect(Alert.parse(a)).toEqual(a);
     const shift = result.alerts.find((a) => a.rule === "share_shift_yoy");
@@ -41,14 +51,7 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
 
   it("reads a JSON-lines dump of clean records and gives the same alerts", async () => {
     const fromCsv = await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" });
-    const { normalizeRecord } = await import("@entrepot/normalize");
-    const { rawRecordOf, readFeed } = await import("@entrepot/feeds");
-    const lines: string[] = [];
-    for await (const row of readFeed(SAMPLE)) {
-      if (row.kind !== "record") continue;
-      const r = normalizeRecord(rawRecordOf(row, { source: "s", file: "s", ingestRun: "t" }));
-      if (r.ok) lines.push(JSON.stringify(r.record.record));
-    }
+    const lines = (await cleanFactsOf(SAMPLE)).revenue.map((r) => JSON.stringify(r));
     const file = join(mkdtempSync(join(tmpdir(), "analyze-")), "clean.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
     const fromClean = await analyzeFiles({ files: [file], now: "2026-01-01T00:00:00.000Z" });
@@ -76,5 +79,25 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
       (await analyzeFiles({ files: [SAMPLE], now: "2026-01-01T00:00:00.000Z" })).alerts.map((a) => a.alertId),
     );
     expect(formatAnalysis(result)).toContain("(customs 145)");
+  });
+
+  it("says what it rejected and exits 3 when a file yields no usable row; --json carries one summary per file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "analyze-"));
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "company,fiscal_period,region,revenue\nNVDA,Q5 2025,Singapore,1\nNVDA,FY2025-Q1,Singapore,lots\n");
+    const result = await analyzeFiles({ files: [SAMPLE, bad], now: "2026-01-01T00:00:00.000Z" });
+    expect(result.files).toEqual([
+      expect.objectContaining({ type: "summary", file: "nvda-revenue.csv", read: 61, clean: 60, rejected: 1, byReason: { bad_number: 1 } }),
+      expect.objectContaining({
+        type: "summary",
+        file: "bad.csv",
+        read: 2,
+        clean: 0,
+        rejected: 2,
+        byReason: { bad_fiscal_period: 1, bad_number: 1 },
+      }),
+    ]);
+    expect(analyzeExitCode(result)).toBe(ANALYZE_EXIT.noUsableRow);
+    expect(formatAnalysis(result)).toContain("bad.csv yielded no usable row");
   });
 });

@@ -1,2 +1,12 @@
-export { type AnalyzeOptions, type AnalyzeProblem, type AnalyzeResult, analyzeFiles, formatAnalysis } from "./analyzeFiles";
+export {
+  ANALYZE_EXIT,
+  type AnalyzeOptions,
+  type AnalyzeProblem,
+  type AnalyzeResult,
+  analyzeExitCode,
+  analyzeFiles,
+  type FileSummary,
+  formatAnalysis,
+} from "./analyzeFiles";
 export { type NormalizeFileOptions, normalizeFile, type OfflineReport } from "./normalizeFile";
+export { cleanFactsOf } from "./cleanFacts";

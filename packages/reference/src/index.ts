@@ -25,8 +25,12 @@ export {
   type FiscalQuarter,
   fiscalIndex,
   formatFiscalPeriod,
+  formatReportingPeriod,
   parseFiscalPeriod,
+  parseReportingPeriod,
+  type ReportingPeriod,
   shiftFiscalYear,
 } from "./fiscalPeriod";
 export { type HsCode, parseHsCode } from "./hsCode";
-export { normalizeLabel, type Region, resolveRegion } from "./regions";
+export { normalizeLabel, type Region, type RevenueRegion, resolveRegion, resolveRevenueRegion, TOTAL_REGION_ID } from "./regions";
+export { basisWording, parseRevenueBasis, type RevenueBasisId } from "./revenueBasis";

@@ -18,12 +18,25 @@ export const Composition = z.object({
   entity: AlertEntity,
   period: z.string(),
   total: z.number().nonnegative(),
+  /** the basis of every figure in it (absent = billing); a composition never mixes bases */
+  basis: z.string().optional(),
+  /** absent = quarter */
+  frequency: z.enum(["quarter", "half", "year", "month"]).optional(),
+  /** the company's reported total when the file gives one: the denominator of every share */
+  reportedTotal: z.number().nonnegative().optional(),
+  /** reported total minus the sum of the regions (negative: the regions add up to more than the total) */
+  unattributed: z.number().optional(),
   parts: z.array(
     z.object({
       region: z.string(),
       name: z.string(),
       amount: z.number(),
       share: z.number(),
+      /** `opaque`: a label nobody recognised, kept as its own region; absent = country or group */
+      kind: z.enum(["country", "group", "opaque"]).optional(),
+      /** membership the label states (ISO codes): "Other countries (excl. Singapore)" excludes SG */
+      includes: z.array(z.string()).optional(),
+      excludes: z.array(z.string()).optional(),
       /** share change in fractions vs the previous period / the same period a year earlier; null when not comparable */
       changePrev: z.number().nullable().optional(),
       changeYoy: z.number().nullable().optional(),
@@ -44,8 +57,12 @@ export const Composition = z.object({
 });
 export type Composition = z.infer<typeof Composition>;
 
-/** An anomaly, or a change in how the series is defined (a region split out, renamed or merged). */
-export const AlertKind = z.enum(["anomaly", "definition_change"]);
+/**
+ * An anomaly; a change in how the series is defined (a region split out, renamed or merged, a
+ * change of basis); or a data-quality notice (regions that do not add up to the reported total,
+ * a missing row, a label nobody recognises). Only anomalies read as moves.
+ */
+export const AlertKind = z.enum(["anomaly", "definition_change", "data_quality"]);
 export type AlertKind = z.infer<typeof AlertKind>;
 
 export const Alert = z.object({
@@ -63,6 +80,8 @@ export const Alert = z.object({
   period: z.string(),
   /** the comparison period (e.g. same quarter a year earlier) */
   baselinePeriod: z.string(),
+  /** where a sustained change started (level shifts: `period` is the quarter whose data raised or last updated the alert) */
+  onset: z.string().optional(),
   /** observed and baseline values (shares are fractions 0..1) */
   observed: z.number(),
   baseline: z.number(),

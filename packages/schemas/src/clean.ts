@@ -1,11 +1,28 @@
 import { z } from "zod";
 import { Provenance } from "./provenance";
 
-export const RevenueBasis = z.enum(["billing", "shipping", "customer"]);
+/**
+ * What a company's revenue by region is allocated by: the customer's billing location (NVIDIA,
+ * AMD), ship-to location, the customer's location, its headquarters (NVIDIA from its FY2026 10-K,
+ * Micron), or the end customer. Part of a series' identity: shares on two bases are never mixed.
+ */
+export const RevenueBasis = z.enum(["billing", "shipping", "customer", "headquarters", "end_customer"]);
 export type RevenueBasis = z.infer<typeof RevenueBasis>;
 
-/** A fiscal period label in canonical form, e.g. `FY2025-Q3`. */
-export const FiscalPeriod = z.string().regex(/^FY\d{4}-Q[1-4]$/, "expected FYyyyy-Qn");
+/** A fiscal period label in canonical form: a quarter `FY2025-Q3`, a half `FY2025-H1` or a year `FY2025`. */
+export const FiscalPeriod = z.string().regex(/^FY\d{4}(-Q[1-4]|-H[12])?$/, "expected FYyyyy-Qn, FYyyyy-Hn or FYyyyy");
+
+/** How long a reported period is. */
+export const PeriodFrequency = z.enum(["quarter", "half", "year"]);
+export type PeriodFrequency = z.infer<typeof PeriodFrequency>;
+
+/**
+ * What a revenue row's label stands for: a country, a reporting group ("Other countries",
+ * "EMEA"), the company's reported total (the denominator of every share), or a label nobody
+ * recognises (kept as its own region so shares stay right, flagged).
+ */
+export const RegionKind = z.enum(["country", "group", "total", "opaque"]);
+export type RegionKind = z.infer<typeof RegionKind>;
 
 /** One company's revenue in one region for one fiscal quarter, in USD. */
 export const RevenueClean = z.object({
@@ -13,7 +30,10 @@ export const RevenueClean = z.object({
   company: z.string().min(1),
   fiscalPeriod: FiscalPeriod,
   fiscalYear: z.number().int(),
-  fiscalQuarter: z.number().int().min(1).max(4),
+  /** absent for half-year and annual periods */
+  fiscalQuarter: z.number().int().min(1).max(4).optional(),
+  /** absent = quarter */
+  frequency: PeriodFrequency.optional(),
   /** calendar dates the quarter covers, when known (ISO yyyy-mm-dd) */
   periodStart: z.string().optional(),
   periodEnd: z.string().optional(),
@@ -22,6 +42,11 @@ export const RevenueClean = z.object({
   /** canonical region id: ISO 3166-1 alpha-2, or a named group like `GROUP:CN+HK` */
   region: z.string().min(1),
   regionName: z.string().min(1),
+  /** absent = a country or group as before; `total` rows are denominators, `opaque` rows unrecognised labels */
+  regionKind: RegionKind.optional(),
+  /** membership the label states: "Other countries (incl. Singapore)" includes SG, "(excl. Singapore)" excludes it */
+  includes: z.array(z.string()).optional(),
+  excludes: z.array(z.string()).optional(),
   revenueUsd: z.number().nonnegative(),
   basis: RevenueBasis,
   /** when this figure was published (filing or restatement date), ISO date */
@@ -30,8 +55,16 @@ export const RevenueClean = z.object({
 });
 export type RevenueClean = z.infer<typeof RevenueClean>;
 
-export function revenueCleanKey(r: Pick<RevenueClean, "company" | "fiscalPeriod" | "region">): string {
-  return `${r.company}|${r.fiscalPeriod}|${r.region}`;
+/**
+ * The natural (compaction) key: `company|period|region`, plus `|basis` when the basis is not
+ * billing, so a period recast on a new basis (same period, new basis) is a fact of its own instead
+ * of replacing the original. Billing facts keep the key they always had.
+ */
+export function revenueCleanKey(
+  r: Pick<RevenueClean, "company" | "fiscalPeriod" | "region"> & { basis?: RevenueBasis | undefined },
+): string {
+  const key = `${r.company}|${r.fiscalPeriod}|${r.region}`;
+  return r.basis === undefined || r.basis === "billing" ? key : `${key}|${r.basis}`;
 }
 
 export const TradeFlow = z.enum(["import", "export", "re-export", "re-import"]);

@@ -3,6 +3,8 @@ export {
   CustomsClean,
   customsCleanKey,
   FiscalPeriod,
+  PeriodFrequency,
+  RegionKind,
   RevenueBasis,
   RevenueClean,
   revenueCleanKey,

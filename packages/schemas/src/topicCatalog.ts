@@ -38,13 +38,19 @@ const DeadLetterHeaders = headers({
 });
 const DerivedHeaders = headers(schemaVersion);
 
-/** Entity and period of a composition: `k=v,...|period`, entity keys sorted. */
-export function compositionKey(c: Pick<Composition, "entity" | "period">): string {
+/**
+ * Entity, basis and period of a composition: `k=v,...|period` (entity keys sorted), with
+ * `;basis=<basis>` after the entity when the basis is not billing, so a quarter recast on a new
+ * basis is its own record on the compacted topic: `company=NVDA|FY2025-Q3`,
+ * `company=NVDA;basis=headquarters|FY2025-Q3`.
+ */
+export function compositionKey(c: Pick<Composition, "entity" | "period" | "basis">): string {
   const entity = Object.keys(c.entity)
     .sort()
     .map((k) => `${k}=${c.entity[k]}`)
     .join(",");
-  return `${entity}|${c.period}`;
+  const basis = c.basis && c.basis !== "billing" ? `;basis=${c.basis}` : "";
+  return `${entity}${basis}|${c.period}`;
 }
 
 /**

@@ -1,13 +1,17 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { analyzeFiles, formatAnalysis } from "@entrepot/offline";
+import { analyzeExitCode, analyzeFiles, formatAnalysis } from "@entrepot/offline";
 import { cliNormalizeOptions } from "./cliEnv";
 import { rulesOption } from "./rulesOption";
 
 /**
- * `entrepot analyze <files...> [--rules r.yaml] [--json]`: human output (share tables and
- * alerts) or, with --json, one alert per line (the alert schema). Normalizes with the
- * normalizer's settings (`ENTREPOT_FX_TO_USD`). Exit 0; 2 when nothing was read.
+ * `entrepot analyze <files...> [--rules r.yaml] [--json]`: human output (per file its counts and
+ * coverage of reported totals, share tables, what was not judged, alerts) or, with --json, JSON
+ * lines: one `{"type":"summary",...}` per file (read, clean, rejected by reason, coverage against
+ * reported totals), one `{"type":"not_judged",...}` per company, basis and region with periods no
+ * rule could judge, then one alert per line (the alert schema). Normalizes with the normalizer's
+ * settings (`ENTREPOT_FX_TO_USD`). Exit codes: `ANALYZE_EXIT` (0; 2 when nothing was read; 3 when
+ * a file yields no usable row).
  */
 export async function analyzeCommand(
   args: readonly string[],
@@ -20,14 +24,14 @@ export async function analyzeCommand(
     allowPositionals: true,
   });
   if (positionals.length === 0) throw new AnalyzeUsageError("analyze needs at least one file");
-  const result = await analyzeFiles({
-    files: positionals.map((f) => resolve(f)),
-    rules: rulesOption(values.rules),
-    normalize: cliNormalizeOptions(env),
-  });
-  if (values.json) for (const a of result.alerts) print(JSON.stringify(a));
-  else print(formatAnalysis(result));
-  return result.read === 0 ? 2 : 0;
+  const rules = rulesOption(values.rules);
+  const result = await analyzeFiles({ files: positionals.map((f) => resolve(f)), rules, normalize: cliNormalizeOptions(env) });
+  if (values.json) {
+    for (const f of result.files) print(JSON.stringify(f));
+    for (const n of result.notJudged) print(JSON.stringify({ type: "not_judged", ...n }));
+    for (const a of result.alerts) print(JSON.stringify(a));
+  } else print(formatAnalysis(result, rules));
+  return analyzeExitCode(result);
 }
 
 export class AnalyzeUsageError extends Error {}

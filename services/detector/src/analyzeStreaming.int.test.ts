@@ -1,14 +1,12 @@
-import { join } from "node:path";
-import { customsCompositions, entityKey, loadRulesFile } from "@entrepot/detect";
-import { rawRecordOf, readFeed } from "@entrepot/feeds";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { customsCompositions, entityKey, loadRulesFile, parseRulesConfig } from "@entrepot/detect";
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
-import { normalizeRecord } from "@entrepot/normalize";
-import { analyzeFiles } from "@entrepot/offline";
+import { analyzeFiles, cleanFactsOf } from "@entrepot/offline";
 import { createLogger, Metrics } from "@entrepot/runtime";
 import {
   Alert,
   type Composition,
-  type CustomsClean,
   customsCleanKey,
   type RevenueClean,
   revenueCleanKey,
@@ -38,15 +36,8 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-async function cleanSample(): Promise<RevenueClean[]> {
-  const out: RevenueClean[] = [];
-  for await (const row of readFeed(SAMPLE)) {
-    if (row.kind !== "record") continue;
-    const r = normalizeRecord(rawRecordOf(row, { source: "int", file: "nvda-revenue.csv", ingestRun: "int" }));
-    if (r.ok && r.record.feed === "revenue") out.push(r.record.record);
-  }
-  return out;
-}
+/** The sample's clean revenue facts, as the normalizer publishes them. */
+const cleanSample = async (): Promise<RevenueClean[]> => (await cleanFactsOf(SAMPLE, "nvda-revenue.csv")).revenue;
 
 /** What an alert says, without the time it was said. */
 const said = (a: Alert) => ({
@@ -148,12 +139,7 @@ describe("customs: streaming detector and offline analyze give the same answer (
     expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
       new Set(["share_shift_yoy", "level_shift", "mirror_gap", "reexport_surge", "billing_shipping_divergence", "corroboration"]),
     );
-    const customs: CustomsClean[] = [];
-    for await (const row of readFeed(customsFile)) {
-      if (row.kind !== "record") continue;
-      const r = normalizeRecord(rawRecordOf(row, { source: "int", file: "customs-fixture.csv", ingestRun: "int" }));
-      if (r.ok && r.record.feed === "customs") customs.push(r.record.record);
-    }
+    const { customs } = await cleanFactsOf(customsFile, "customs-fixture.csv");
     await producer.send(customs.map((value) => ({ topic: topicName(prefix, "customsClean"), key: customsCleanKey(value), value })));
     await producer.send(
       (await cleanSample()).map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })),
@@ -188,5 +174,48 @@ describe("customs: streaming detector and offline analyze give the same answer (
     for (const key of await redis.keys(`${prefix}entrepot:detector:*`)) await redis.del(key);
     const report = await rebuildDetectorState({ kafka, redis, topicPrefix: prefix, logger, rules });
     expect(report).toMatchObject({ customsRecords: customs.length, invalid: 0, recomputed: 0 });
+  });
+});
+
+describe("real-filing shapes: streaming detector and offline analyze give the same answer (real Kafka and Redis)", () => {
+  // the constructed NVDA-like table (packages/detect/fixtures/filings): total rows, Singapore split out of
+  // "Other countries (incl./excl. Singapore)", a missing row, a change of basis with a recast quarter, a watched level
+  const fixture = resolve(import.meta.dirname, "../../../packages/detect/fixtures/filings/nvda-quarterly-constructed");
+  const file = resolve(fixture, "revenue.csv");
+  const rules = parseRulesConfig(readFileSync(resolve(fixture, "rules.yaml"), "utf8"), "rules.yaml");
+  const prefix = uniquePrefix("detect-filings");
+  const state = new DetectorState(redis, prefix);
+  const byId = (a: { alertId: string }, b: { alertId: string }) => a.alertId.localeCompare(b.alertId);
+
+  it("publishes exactly the alerts and shares analyze finds, the recast quarter on its own basis", async () => {
+    await ensureTopics(kafka, topicDefinitions(prefix));
+    await producer.start();
+    const offline = await analyzeFiles({ files: [file], rules });
+    expect(new Set(offline.alerts.map((a) => a.rule))).toEqual(
+      new Set(["basis_change", "data_gap", "definition_change", "level_shift", "share_step", "share_threshold"]),
+    );
+    const facts = (await cleanFactsOf(file, "revenue.csv")).revenue;
+    // the recast quarter is a fact of its own on the compacted topic (its key carries the basis)
+    expect(new Set(facts.map(revenueCleanKey)).size).toBe(facts.length);
+    await producer.send(facts.map((value) => ({ topic: topicName(prefix, "revenueClean"), key: revenueCleanKey(value), value })));
+    handles.push(await startDetector({ kafka, redis, topicPrefix: prefix, logger, metrics: new Metrics(), settleMs: 100, rules }));
+    await waitFor(
+      async () =>
+        (await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean")])) === 0 &&
+        (await state.dirty()).length === 0,
+      { timeoutMs: 60_000, description: "detector caught up and evaluated" },
+    );
+    const streamed = (await readTopicToEnd(kafka, topicName(prefix, "alerts"))).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
+    expect(streamed.map(said).sort(byId)).toEqual(offline.alerts.map(said).sort(byId));
+    const latestShares = new Map<string, Composition>();
+    for (const m of await readTopicToEnd(kafka, topicName(prefix, "shares"))) latestShares.set(m.key ?? "", JSON.parse(m.value ?? ""));
+    expect(latestShares.size).toBe(offline.compositions.length);
+    expect(latestShares.get("company=NVDA;basis=headquarters|FY2026-Q3")?.parts.map((p) => p.region)).toEqual([
+      "US",
+      "TW",
+      "GROUP:CN+HK",
+      "GROUP:OTHER",
+    ]);
+    expect(latestShares.get("company=NVDA|FY2026-Q3")?.parts.some((p) => p.region === "SG")).toBe(true);
   });
 });

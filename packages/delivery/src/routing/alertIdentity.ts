@@ -19,5 +19,6 @@ export function alertFingerprint(a: Alert): string {
 
 /** Entity + period, the scope within which a critical alert inhibits lesser ones (the same text as a composition's key). */
 export function inhibitionScope(a: Pick<Alert, "entity" | "period">): string {
-  return compositionKey(a);
+  // only entity and period: an alert's `basis` is a sentence, not a composition's basis
+  return compositionKey({ entity: a.entity, period: a.period });
 }
