@@ -2,6 +2,9 @@ import { HEADERS, type Rejection, topicName } from "@entrepot/schemas";
 import type { IncomingMessage } from "./consumer";
 import type { OutgoingMessage } from "./producer";
 
+/** The header of a raw record re-submitted by `entrepot dlq replay`: the dead letter it came from; dead letters carry it on. */
+export const REPLAY_OF_HEADER = "entrepot-replay-of";
+
 /**
  * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed like
  * the source record, with Kafka Connect's error-context headers (original topic, partition,
@@ -9,6 +12,7 @@ import type { OutgoingMessage } from "./producer";
  */
 export function deadLetter(source: IncomingMessage, rejection: Rejection, topicPrefix: string): OutgoingMessage {
   const run = source.headers[HEADERS.ingestRun];
+  const replayOf = source.headers[REPLAY_OF_HEADER];
   return {
     topic: topicName(topicPrefix, "rejects"),
     key: source.key ?? `${source.topic}:${source.partition}:${source.offset}`,
@@ -22,6 +26,7 @@ export function deadLetter(source: IncomingMessage, rejection: Rejection, topicP
       [HEADERS.dlqErrorClass]: rejection.reason,
       [HEADERS.dlqReason]: rejection.reason,
       ...(run ? { [HEADERS.ingestRun]: run } : {}),
+      ...(replayOf ? { [REPLAY_OF_HEADER]: replayOf } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { DeliveryAdmin, SilenceStore } from "@entrepot/delivery";
 import { SecretBox } from "@entrepot/webhooks";
-import { Redis } from "ioredis";
+import { withRedis } from "./connections";
 
 type Print = (line: string) => void;
 
@@ -24,16 +24,6 @@ export const DELIVERIES_USAGE = `  deliveries failed [--json]           deliveri
 export function secretBoxFromEnv(env: NodeJS.ProcessEnv = process.env): SecretBox | undefined {
   const key = env.ENTREPOT_SECRET_KEY;
   return key ? new SecretBox(key) : undefined;
-}
-
-async function withRedis<T>(redisUrl: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
-  await redis.connect();
-  try {
-    return await fn(redis);
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** `entrepot deliveries failed|retry <id>|retry --all|recover --since T` */

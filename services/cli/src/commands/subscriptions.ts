@@ -1,21 +1,15 @@
 import { publicSubscription, SubscriptionStore } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
-import { Redis } from "ioredis";
 import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
+import { withRedis } from "../connections";
 import { secretBoxFromEnv } from "../deliveries";
 import { examples, nonNegativeNumber, repeatable, requiredOption } from "../usage";
 
 async function withStore(run: (store: SubscriptionStore) => Promise<number>): Promise<number> {
   const { config, prefix } = cliRuntime();
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
-  await redis.connect();
-  try {
-    return await run(new SubscriptionStore(redis, prefix, secretBoxFromEnv()));
-  } finally {
-    redis.disconnect();
-  }
+  return withRedis(config.REDIS_URL, (redis) => run(new SubscriptionStore(redis, prefix, secretBoxFromEnv())));
 }
 
 interface AddOptions {

@@ -1,8 +1,9 @@
+import { ensureTopics } from "@entrepot/kafka";
 import { topicDefinitions } from "@entrepot/schemas";
 import type { Command } from "commander";
 import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
-import { createTopics } from "../pipelineRun";
+import { connectKafka } from "../connections";
 import { examples } from "../usage";
 
 /** `entrepot topics create|list` */
@@ -14,8 +15,8 @@ export function registerTopics(program: Command): void {
   );
   examples(topics.command("create").description("create every topic (idempotent) under ENTREPOT_TOPIC_PREFIX"), "topics create").action(
     action(async () => {
-      const { config, logger, prefix } = cliRuntime();
-      const created = await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      const rt = cliRuntime();
+      const created = await ensureTopics(await connectKafka(rt), topicDefinitions(rt.prefix));
       print(created.length ? `created: ${created.join(", ")}` : "all topics exist");
       return 0;
     }),
