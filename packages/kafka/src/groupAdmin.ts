@@ -43,7 +43,14 @@ export function groupLag(kafka: Kafka, groupId: string, topics: readonly string[
         const low = Number(end.low);
         const high = Number(end.high);
         const from = c >= 0 ? c : null;
-        out.push({ topic: t.topic, partition: end.partition, committed: from, low, high, lag: Math.max(0, high - Math.max(from ?? low, low)) });
+        out.push({
+          topic: t.topic,
+          partition: end.partition,
+          committed: from,
+          low,
+          high,
+          lag: Math.max(0, high - Math.max(from ?? low, low)),
+        });
       }
     }
     return out;

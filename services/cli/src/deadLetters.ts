@@ -114,7 +114,11 @@ const Fields = z.record(z.string(), z.string());
  * the others are skipped with the reason (an ingest-stage one: fix the file and ingest it again).
  * Replaying twice is harmless: the normalizer's revision gate drops the same fact as a duplicate.
  */
-export function replayPlan(d: DeadLetter, prefix: string, options: { fix?: Mapping | undefined; includeReplays?: boolean } = {}): ReplayPlan {
+export function replayPlan(
+  d: DeadLetter,
+  prefix: string,
+  options: { fix?: Mapping | undefined; includeReplays?: boolean } = {},
+): ReplayPlan {
   const r = d.rejection;
   if (!r) return { ok: false, why: "not a rejection" };
   // replaying the original again re-submits the same record: replays of replays would only multiply
@@ -122,7 +126,11 @@ export function replayPlan(d: DeadLetter, prefix: string, options: { fix?: Mappi
   if (r.stage !== "normalize") return { ok: false, why: `${r.stage}-stage dead letter (fix the source file and ingest it again)` };
   if (r.reason === "stale_revision") return { ok: false, why: "stale revision (a newer one is published)" };
   const feed: Feed | undefined =
-    d.sourceTopic === topicName(prefix, "revenueRaw") ? "revenue" : d.sourceTopic === topicName(prefix, "customsRaw") ? "customs" : undefined;
+    d.sourceTopic === topicName(prefix, "revenueRaw")
+      ? "revenue"
+      : d.sourceTopic === topicName(prefix, "customsRaw")
+        ? "customs"
+        : undefined;
   if (!feed) return { ok: false, why: `not from a raw topic under this prefix (${d.sourceTopic ?? "no source topic header"})` };
   const fields = Fields.safeParse(r.raw);
   const provenance = Provenance.safeParse(r.provenance);

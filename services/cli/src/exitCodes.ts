@@ -40,7 +40,11 @@ export class InfrastructureError extends OperationalError {
     options?: { cause?: unknown },
   ) {
     const variable = service === "Kafka" ? "KAFKA_BROKERS" : "REDIS_URL";
-    super(`${service} is not reachable at ${address} (${detail}): start it with \`pnpm infra:up\` or set ${variable}`, EXIT.infrastructure, options);
+    super(
+      `${service} is not reachable at ${address} (${detail}): start it with \`pnpm infra:up\` or set ${variable}`,
+      EXIT.infrastructure,
+      options,
+    );
   }
 }
 

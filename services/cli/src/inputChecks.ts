@@ -34,7 +34,13 @@ export function reasonList(byReason: Readonly<Record<string, number>>): string {
 }
 
 /** A file read to its end that gave no usable row: what was read and rejected, and where to look. */
-export function noUsableRow(path: string, read: number, rejected: number, byReason: Readonly<Record<string, number>>, where: string): NoUsableRowError {
+export function noUsableRow(
+  path: string,
+  read: number,
+  rejected: number,
+  byReason: Readonly<Record<string, number>>,
+  where: string,
+): NoUsableRowError {
   const reasons = reasonList(byReason);
   return new NoUsableRowError(
     read === 0

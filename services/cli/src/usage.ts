@@ -36,7 +36,8 @@ export function existingFile(value: string): string {
 /** A file to write: its folder must exist and it must not be a directory (checked before the command reads anything). */
 export function outputFile(value: string): string {
   const path = userPath(value);
-  if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`Its folder does not exist (${dirname(path)}).`);
+  if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory())
+    throw new InvalidArgumentError(`Its folder does not exist (${dirname(path)}).`);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`It is a directory (${path}).`);
   return path;
 }

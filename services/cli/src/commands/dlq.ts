@@ -65,19 +65,27 @@ async function eachDeadLetter(
   onPageEnd?: () => Promise<void>,
 ): Promise<{ matched: number; topic: string }> {
   const topic = topicName(prefix, "rejects");
-  await ensureTopics(kafka, topicDefinitions(prefix).filter((t) => t.key === "rejects"));
+  await ensureTopics(
+    kafka,
+    topicDefinitions(prefix).filter((t) => t.key === "rejects"),
+  );
   const filter = filterOf(options);
   let matched = 0;
-  await scanTopic(kafka, topic, { pageSize: options.pageSize, ...(filter.sinceMs !== undefined ? { sinceMs: filter.sinceMs } : {}) }, async (page) => {
-    for (const m of page) {
-      const d = deadLetterOf(m);
-      if (!matchesFilter(d, filter)) continue;
-      matched += 1;
-      if ((await each(d)) === false) return false;
-    }
-    await onPageEnd?.();
-    return true;
-  });
+  await scanTopic(
+    kafka,
+    topic,
+    { pageSize: options.pageSize, ...(filter.sinceMs !== undefined ? { sinceMs: filter.sinceMs } : {}) },
+    async (page) => {
+      for (const m of page) {
+        const d = deadLetterOf(m);
+        if (!matchesFilter(d, filter)) continue;
+        matched += 1;
+        if ((await each(d)) === false) return false;
+      }
+      await onPageEnd?.();
+      return true;
+    },
+  );
   return { matched, topic };
 }
 
@@ -151,7 +159,10 @@ export function registerDlq(program: Command): void {
         )
         .addOption(new Option("--limit <n>", "replay at most this many").argParser(positiveInteger))
         .option("--mapping <file>", "correct the fields first with this mapping file's values and constants (same feed only)", mappingFile)
-        .option("--include-replays", "replay the dead letters of earlier replays too (when their originals are filtered out, e.g. by --since)")
+        .option(
+          "--include-replays",
+          "replay the dead letters of earlier replays too (when their originals are filtered out, e.g. by --since)",
+        )
         .option("--dry-run", "print what would be replayed, send nothing")
         .option("--json", "print each replayed raw record as JSON"),
     ),

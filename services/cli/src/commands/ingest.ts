@@ -90,7 +90,13 @@ export function registerIngest(program: Command): void {
           `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
       );
       if (report.published === 0)
-        throw noUsableRow(path, report.read, report.rejected, report.byReason, `the dead letters are on ${topicName(prefix, "rejects")} (entrepot dlq list)`);
+        throw noUsableRow(
+          path,
+          report.read,
+          report.rejected,
+          report.byReason,
+          `the dead letters are on ${topicName(prefix, "rejects")} (entrepot dlq list)`,
+        );
       if (!options.wait) return 0;
       await waitNormalized(kafka, prefix, options.timeout * 1000);
       const rec = await reconcile(kafka, prefix, report, {

@@ -29,7 +29,8 @@ export function registerNormalize(program: Command): void {
     action(async (file: string, options: NormalizeOptions) => {
       // paths are absolute already (usage.ts)
       const rejects = options.rejects ?? options.out.replace(/(\.jsonl)?$/, ".rejects.jsonl");
-      if (rejects === options.out) throw new UsageError(`--out and --rejects are the same file (${rejects}): the records would overwrite each other`);
+      if (rejects === options.out)
+        throw new UsageError(`--out and --rejects are the same file (${rejects}): the records would overwrite each other`);
       if (rejects === file || options.out === file) throw new UsageError(`an output is the input file (${file})`);
       checkFeedFile(file);
       const report = await offlineNormalize({
@@ -41,7 +42,8 @@ export function registerNormalize(program: Command): void {
         ...(options.mapping ? { mapping: options.mapping } : {}),
       });
       print(JSON.stringify(report));
-      if (report.clean + report.duplicates === 0) throw noUsableRow(file, report.read, report.rejected, report.byReason, `the reasons are in ${rejects}`);
+      if (report.clean + report.duplicates === 0)
+        throw noUsableRow(file, report.read, report.rejected, report.byReason, `the reasons are in ${rejects}`);
       return 0;
     }),
   );
