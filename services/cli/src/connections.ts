@@ -89,5 +89,6 @@ export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>
 
 /** Fails fast (InfrastructureError) unless Kafka and Redis both answer: before starting a process that needs them. */
 export async function requireInfra(rt: CliRuntime): Promise<void> {
-  await Promise.all([connectKafka(rt), connectRedis(rt.config.REDIS_URL).then((redis) => redis.disconnect())]);
+  await connectKafka(rt);
+  (await connectRedis(rt.config.REDIS_URL)).disconnect();
 }
