@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
 import { describe, expect, inject, it } from "vitest";
@@ -50,9 +52,15 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect(rebuilt.stdout).toBe(
       "detector state rebuilt: 0 clean records (0 invalid), 0 companies, 0 published alerts, 0 recomputed without notifying\n",
     );
-    const bad = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
+    // a missing rules file is the CLI's usage error; one it cannot use, the detector's own
+    const missing = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`The file does not exist (${resolve(repoRoot, "no-such-rules.yaml")})`);
+    const rules = join(mkdtempSync(join(tmpdir(), "entrepot-rules-")), "bad-rules.yaml");
+    writeFileSync(rules, "shareShift:\n  minShiftPp: banana\n");
+    const bad = await entrepot("detector", "rebuild", "--rules", rules);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain(`detector rebuild: rules file ${resolve(repoRoot, "no-such-rules.yaml")} cannot be read`);
+    expect(bad.stderr).toContain(`detector rebuild: ${rules}: shareShift.minShiftPp:`);
   });
 
   it("manages subscriptions: add (secret shown once), list (no secret), rotate, rm", async () => {
