@@ -22,6 +22,7 @@ import { examples, existingFile, httpUrl, positiveNumber, UsageError } from "../
 import { type FileReadingOptions, feedOption, formatOption, mappingOption } from "./fileOptions";
 
 interface IngestOptions extends FileReadingOptions {
+  json?: boolean;
   wait?: boolean;
   timeout: number;
   normalizerMetrics?: string;
@@ -38,6 +39,7 @@ export function registerIngest(program: Command): void {
       .addOption(formatOption())
       .addOption(mappingOption())
       .option("--wait", "wait for the normalizer and print the cross-stage reconciliation")
+      .option("--json", "print the ingest report (and the reconciliation with --wait) as JSON, one object per line")
       .addOption(new Option("--timeout <seconds>", "how long --wait waits").default(300).argParser(positiveNumber))
       .option(
         "--normalizer-metrics <url>",
@@ -85,10 +87,12 @@ export function registerIngest(program: Command): void {
             })();
       onProgress.finish(report);
       const reasons = reasonList(report.byReason);
-      print(
-        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
-          `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
-      );
+      if (options.json) print(JSON.stringify({ ingest: report }));
+      else
+        print(
+          `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
+            `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
+        );
       if (report.published === 0)
         throw noUsableRow(
           path,
@@ -102,7 +106,8 @@ export function registerIngest(program: Command): void {
       const rec = await reconcile(kafka, prefix, report, {
         ...(metricsUrl && metricsBefore ? { normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(metricsUrl)) } : {}),
       });
-      for (const line of formatReconciliation(rec).split("\n")) print(line);
+      if (options.json) print(JSON.stringify({ reconciliation: rec }));
+      else for (const line of formatReconciliation(rec).split("\n")) print(line);
       return rec.balanced ? 0 : 1;
     }),
   );

@@ -36,25 +36,30 @@ export function registerReplay(program: Command): void {
           replayFrom,
         ),
       )
-      .option("--dry-run", "print the moves, change nothing"),
+      .option("--dry-run", "print the moves, change nothing")
+      .option("--json", "the moves as one JSON object"),
     "replay --stage normalizer --from earliest --dry-run",
     "replay --stage detector --from 2025-01-31T12:00:00Z",
     "replay --stage notifier --from 0",
   ).action(
-    action(async (options: { stage: StageName; from: ResetTarget; dryRun?: boolean }) => {
+    action(async (options: { stage: StageName; from: ResetTarget; dryRun?: boolean; json?: boolean }) => {
       const rt = cliRuntime();
       const kafka = await connectKafka(rt);
       const { groupId, topics } = stageGroup(rt.prefix, options.stage);
-      print(
-        `${options.dryRun ? "would move" : "moving"} consumer group ${groupId} on ${topics.join(", ")} to ${describeTarget(options.from)}`,
-      );
+      if (!options.json)
+        print(
+          `${options.dryRun ? "would move" : "moving"} consumer group ${groupId} on ${topics.join(", ")} to ${describeTarget(options.from)}`,
+        );
       try {
         const moves = await resetGroupOffsets(kafka, groupId, topics, options.from, { dryRun: options.dryRun === true });
-        let records = 0;
+        const records = moves.reduce((n, m) => n + (m.from === null ? 0 : Math.max(0, m.from - m.to)), 0);
+        if (options.json) {
+          print(JSON.stringify({ stage: options.stage, group: groupId, dryRun: options.dryRun === true, moves, records }));
+          return EXIT.ok;
+        }
         for (const m of moves) {
           const delta = m.from === null ? "(never committed)" : `${m.to - m.from >= 0 ? "+" : ""}${m.to - m.from}`;
           print(`  ${m.topic}[${m.partition}] ${m.from ?? "-"} -> ${m.to} ${delta}`);
-          if (m.from !== null) records += Math.max(0, m.from - m.to);
         }
         print(
           options.dryRun

@@ -21,9 +21,17 @@ export function registerTopics(program: Command): void {
       return 0;
     }),
   );
-  examples(topics.command("list").description("the topics with partitions and cleanup policy"), "topics list").action(
-    action(() => {
+  examples(
+    topics.command("list").description("the topics with partitions and cleanup policy").option("--json", "as JSON"),
+    "topics list",
+    "topics list --json",
+  ).action(
+    action((options: { json?: boolean }) => {
       const { prefix } = cliRuntime();
+      if (options.json) {
+        print(JSON.stringify(topicDefinitions(prefix)));
+        return 0;
+      }
       for (const t of topicDefinitions(prefix))
         print(`${t.name.padEnd(40)} partitions=${t.partitions} cleanup=${t.cleanupPolicy}  ${t.description}`);
       return 0;
