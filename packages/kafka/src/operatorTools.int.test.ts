@@ -76,7 +76,15 @@ describe("operator tools on a real broker", () => {
     expect(before.reduce((n, l) => n + l.lag, 0)).toBe(40);
 
     let consumed = 0;
-    const runner = new ConsumerRunner({ kafka, groupId, topics: [topic], logger, handleBatch: async (m) => void (consumed += m.length) });
+    const runner = new ConsumerRunner({
+      kafka,
+      groupId,
+      topics: [topic],
+      logger,
+      handleBatch: async (m) => {
+        consumed += m.length;
+      },
+    });
     await runner.start();
     try {
       await waitFor(async () => (await groupLag(kafka, groupId, [topic])).every((l) => l.lag === 0), {
