@@ -59,18 +59,15 @@ describe("entrepot CLI against real Kafka and Redis", () => {
     expect(rebuilt.stdout).toBe(
       "detector state rebuilt: 0 clean records (0 invalid), 0 companies, 0 published alerts, 0 recomputed without notifying\n",
     );
-    // a missing file is the CLI's usage error, before the detector starts
+    // a missing rules file is the CLI's usage error; one it cannot use, the detector's own
     const missing = await entrepot("detector", "rebuild", "--rules", "no-such-rules.yaml");
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain("'no-such-rules.yaml' is invalid. The file does not exist.");
-    // a file that exists but is no rules file is the detector's own error
-    const dir = mkdtempSync(join(tmpdir(), "entrepot-rules-"));
-    const badRules = join(dir, "bad-rules.yaml");
-    writeFileSync(badRules, "shareShift: [not, an, object]\n");
-    const bad = await entrepot("detector", "rebuild", "--rules", badRules);
+    expect(missing.stderr).toContain(`The file does not exist (${resolve(repoRoot, "no-such-rules.yaml")})`);
+    const rules = join(mkdtempSync(join(tmpdir(), "entrepot-rules-")), "bad-rules.yaml");
+    writeFileSync(rules, "shareShift:\n  minShiftPp: banana\n");
+    const bad = await entrepot("detector", "rebuild", "--rules", rules);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^detector rebuild: /m);
-    expect(bad.stderr).toContain(badRules);
+    expect(bad.stderr).toContain(`detector rebuild: ${rules}: shareShift.minShiftPp:`);
   });
 
   it("manages subscriptions: add (secret shown once), list (no secret), rotate, rm", async () => {

@@ -13,7 +13,7 @@ export interface FailedDelivery {
   reason: string;
 }
 
-/** The failed set of the delivery queue, for operators: list, replay one, replay all, recover since a time. */
+/** The failed set of the delivery queue, for operators: list, replay one, replay all, recover since a time; the queue's counts. */
 export class DeliveryAdmin {
   private readonly queue: Queue;
   private readonly connection: Redis;
@@ -58,6 +58,12 @@ export class DeliveryAdmin {
       n++;
     }
     return n;
+  }
+
+  /** How many delivery jobs are in each state of the queue (the failed ones exhausted their retries). */
+  async counts(): Promise<{ waiting: number; active: number; delayed: number; failed: number; completed: number }> {
+    const c = await this.queue.getJobCounts("waiting", "active", "delayed", "failed", "completed");
+    return { waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0 };
   }
 
   async close(): Promise<void> {

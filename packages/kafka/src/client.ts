@@ -7,6 +7,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** connection timeout in ms (default 5000) */
   connectionTimeout?: number;
+  /** kafkajs retry policy (default: 8 retries from 200 ms); the CLI bounds it to fail fast */
+  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
 }
 
 /**
@@ -36,7 +38,7 @@ export function createKafka(options: KafkaClientOptions): Kafka {
         const { message, ...rest } = entry;
         log[kafkaLogLevel(level, message, rest)](rest, message);
       },
-    retry: { initialRetryTime: 200, retries: 8 },
+    retry: options.retry ?? { initialRetryTime: 200, retries: 8 },
   });
 }
 

@@ -2,6 +2,9 @@ import { HEADERS, type Rejection } from "@entrepot/schemas";
 import type { IncomingMessage } from "./consumer";
 import type { TopicMessage } from "./topicWriter";
 
+/** The header of a raw record re-submitted by `entrepot dlq replay`: the dead letter it came from; dead letters carry it on. */
+export const REPLAY_OF_HEADER = "entrepot-replay-of";
+
 /**
  * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed like
  * the source record, with Kafka Connect's error-context headers (original topic, partition,
@@ -9,6 +12,7 @@ import type { TopicMessage } from "./topicWriter";
  */
 export function deadLetter(source: IncomingMessage, rejection: Rejection): TopicMessage<"rejects"> {
   const run = source.headers[HEADERS.ingestRun];
+  const replayOf = source.headers[REPLAY_OF_HEADER];
   return {
     topic: "rejects",
     key: source.key ?? `${source.topic}:${source.partition}:${source.offset}`,
@@ -22,6 +26,7 @@ export function deadLetter(source: IncomingMessage, rejection: Rejection): Topic
       [HEADERS.dlqErrorClass]: rejection.reason,
       [HEADERS.dlqReason]: rejection.reason,
       ...(run ? { [HEADERS.ingestRun]: run } : {}),
+      ...(replayOf ? { [REPLAY_OF_HEADER]: replayOf } : {}),
     },
   };
 }

@@ -81,7 +81,7 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
     expect(formatAnalysis(result)).toContain("(customs 145)");
   });
 
-  it("says what it rejected and exits 3 when a file yields no usable row; --json carries one summary per file", async () => {
+  it("says what it rejected and exits 4 when a file yields no usable row; --json carries one summary per file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "analyze-"));
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "company,fiscal_period,region,revenue\nNVDA,Q5 2025,Singapore,1\nNVDA,FY2025-Q1,Singapore,lots\n");

@@ -172,16 +172,19 @@ function summaryLine(f: FileSummary): string {
   return `${f.file}: read ${f.read}, clean ${f.clean}, rejected ${f.rejected}${reasons ? ` (${reasons})` : ""}${dups}${coverage}`;
 }
 
-/** Exit codes of `entrepot analyze`. */
+/**
+ * Exit codes of `entrepot analyze`: the CLI's table (services/cli/src/exitCodes.ts, checked equal by
+ * services/cli/src/analyze.test.ts): 4 when nothing usable came out of a file.
+ */
 export const ANALYZE_EXIT = {
   ok: 0,
-  /** nothing was read at all */
-  nothingRead: 2,
+  /** nothing was read at all (empty files) */
+  nothingRead: 4,
   /** a file was read but yielded no usable (clean) row: every row was rejected */
-  noUsableRow: 3,
+  noUsableRow: 4,
 } as const;
 
-/** 2 when nothing was read, 3 when some file yielded no usable row, else 0. */
+/** 4 when nothing was read or some file yielded no usable row, else 0. */
 export function analyzeExitCode(result: Pick<AnalyzeResult, "read" | "files">): number {
   if (result.read === 0) return ANALYZE_EXIT.nothingRead;
   return result.files.some((f) => f.clean === 0 && f.duplicates === 0) ? ANALYZE_EXIT.noUsableRow : ANALYZE_EXIT.ok;

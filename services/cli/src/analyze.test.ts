@@ -4,10 +4,16 @@ import { join } from "node:path";
 import { ANALYZE_EXIT } from "@entrepot/offline";
 import { describe, expect, it } from "vitest";
 import { analyzeCommand } from "./analyze";
+import { EXIT } from "./exitCodes";
 import { NVDA_REVENUE } from "./samples";
 
 describe("entrepot analyze --json", () => {
-  it("carries one summary per file before the alerts, and exits 3 when a file yields no usable row", async () => {
+  it("uses the CLI's exit code table", () => {
+    expect(ANALYZE_EXIT.noUsableRow).toBe(EXIT.noUsableRow);
+    expect(ANALYZE_EXIT.nothingRead).toBe(EXIT.noUsableRow);
+  });
+
+  it("carries one summary per file before the alerts, and exits 4 when a file yields no usable row", async () => {
     const dir = mkdtempSync(join(tmpdir(), "analyze-cli-"));
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "company,fiscal_period,region,revenue\nNVDA,Q5 2025,Singapore,1\nNVDA,FY2025-Q1,Singapore,lots\n");

@@ -10,8 +10,8 @@ import { rulesOption } from "./rulesOption";
  * lines: one `{"type":"summary",...}` per file (read, clean, rejected by reason, coverage against
  * reported totals), one `{"type":"not_judged",...}` per company, basis and region with periods no
  * rule could judge, then one alert per line (the alert schema). Normalizes with the normalizer's
- * settings (`ENTREPOT_FX_TO_USD`). Exit codes: `ANALYZE_EXIT` (0; 2 when nothing was read; 3 when
- * a file yields no usable row).
+ * settings (`ENTREPOT_FX_TO_USD`). Exit codes: `ANALYZE_EXIT` (0; 4 when nothing was read or a file
+ * yields no usable row, the CLI's `EXIT.noUsableRow`).
  */
 export async function analyzeCommand(
   args: readonly string[],

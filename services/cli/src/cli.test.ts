@@ -79,8 +79,12 @@ describe("every entrepot command", () => {
       "entrepot silences add",
       "entrepot silences list",
       "entrepot silences rm",
+      "entrepot status",
       "entrepot dlq",
+      "entrepot dlq list",
       "entrepot dlq show",
+      "entrepot dlq replay",
+      "entrepot replay",
       "entrepot schemas",
       "entrepot schemas export",
     ]);
@@ -122,9 +126,9 @@ describe("entrepot usage errors", () => {
     [
       ["ingest", "nope.csv", "--feed", "revenue"],
       "ingest",
-      "command-argument value 'nope.csv' is invalid for argument 'file'. The file does not exist.",
+      `command-argument value 'nope.csv' is invalid for argument 'file'. The file does not exist (${repoRoot}/nope.csv).`,
     ],
-    [["ingest", "services/cli/samples", "--feed", "revenue"], "ingest", "argument 'file'. Not a file."],
+    [["ingest", "services/cli/samples", "--feed", "revenue"], "ingest", "argument 'file'. It is a directory, not a file"],
     [
       ["ingest", SAMPLE, "--feed", "revenue", "--timeout", "soon"],
       "ingest",
@@ -134,7 +138,12 @@ describe("entrepot usage errors", () => {
     [
       ["ingest", SAMPLE, "--mapping", "no-mapping.json"],
       "ingest",
-      "option '--mapping <file>' argument 'no-mapping.json' is invalid. The file does not exist.",
+      "option '--mapping <file>' argument 'no-mapping.json' is invalid. The file does not exist",
+    ],
+    [
+      ["ingest", SAMPLE, "--mapping", "package.json"],
+      "ingest",
+      "option '--mapping <file>' argument 'package.json' is invalid. invalid mapping file:",
     ],
     [["ingest"], "ingest", "missing required argument 'file'"],
     [["normalize", SAMPLE], "normalize", "required option '--out <file>' not specified"],
@@ -142,27 +151,28 @@ describe("entrepot usage errors", () => {
     [
       ["normalize", SAMPLE, "--out", "/no/such/folder/x.jsonl"],
       "normalize",
-      "argument '/no/such/folder/x.jsonl' is invalid. Its folder does not exist.",
+      "argument '/no/such/folder/x.jsonl' is invalid. Its folder does not exist (/no/such/folder).",
     ],
+    [["normalize", SAMPLE, "--out", "services/cli"], "normalize", "argument 'services/cli' is invalid. It is a directory"],
     [
       ["analyze", SAMPLE, "missing.csv"],
       "analyze",
-      "command-argument value 'missing.csv' is invalid for argument 'files'. The file does not exist.",
+      "command-argument value 'missing.csv' is invalid for argument 'files'. The file does not exist",
     ],
     [
       ["analyze", SAMPLE, "--rules", "missing.yaml"],
       "analyze",
-      "option '--rules <file>' argument 'missing.yaml' is invalid. The file does not exist.",
+      "option '--rules <file>' argument 'missing.yaml' is invalid. The file does not exist",
     ],
     [["generate", "--seed", "1"], "generate", "required option '--out <dir>' not specified"],
-    [["backtest", "--out", "/no/such/folder/report.md"], "backtest", "Its folder does not exist."],
+    [["backtest", "--out", "/no/such/folder/report.md"], "backtest", "Its folder does not exist (/no/such/folder)."],
     [
       ["run", "web"],
       "run",
       "command-argument value 'web' is invalid for argument 'service'. Allowed choices are ingestor, normalizer, detector, notifier, api, all.",
     ],
     [["run"], "run", "missing required argument 'service'"],
-    [["demo", "--file", "missing.csv"], "demo", "The file does not exist."],
+    [["demo", "--file", "missing.csv"], "demo", "The file does not exist"],
     [["topics", "crate"], "topics", "unknown command 'crate' (Did you mean create?)"],
     [["topics"], "topics", "missing command (create, list)"],
     [["topics", "create", "now"], "topics create", "too many arguments for 'create'. Expected 0 arguments but got 1."],
@@ -192,6 +202,18 @@ describe("entrepot usage errors", () => {
     [["silences", "add", "--company", "NVDA", "--until", "later"], "silences add", "argument 'later' is invalid. Expected an ISO time"],
     [["silences", "rm"], "silences rm", "missing required argument 'id'"],
     [["dlq", "show", "--limit", "ten"], "dlq show", "option '--limit <n>' argument 'ten' is invalid. Expected an integer >= 1."],
+    [["dlq", "list", "--reason", "bad_mood"], "dlq list", "argument 'bad_mood' is invalid. 'bad_mood' is not a reason code"],
+    [["dlq", "replay", "--since", "tuesday"], "dlq replay", "argument 'tuesday' is invalid. Expected an ISO time"],
+    [["dlq", "replay", "--mapping", "missing.json"], "dlq replay", "The file does not exist"],
+    [["replay", "--from", "earliest"], "replay", "required option '--stage <stage>' not specified"],
+    [["replay", "--stage", "ingestor", "--from", "earliest"], "replay", "Allowed choices are normalizer, detector, notifier."],
+    [["replay", "--stage", "normalizer"], "replay", "required option '--from <from>' not specified"],
+    [
+      ["replay", "--stage", "normalizer", "--from", "yesterday"],
+      "replay",
+      "Expected earliest, an ISO time like 2025-01-31T12:00:00Z, or an offset.",
+    ],
+    [["status", "--interval", "0"], "status", "option '--interval <seconds>' argument '0' is invalid. Expected a number greater than 0."],
   ])("entrepot %j: one line, exit 2, runs nothing", async (argv, path, message) => {
     const { program, ran } = recordingProgram();
     const r = await entrepot(argv, program);
@@ -216,10 +238,16 @@ describe("entrepot usage errors", () => {
     [["deliveries", "retry"], "deliveries retry", "deliveries retry needs a job id or --all"],
     [["generate", "--seed", "one", "--out", "never-written"], "generate", "--seed must be an integer >= 0"],
     [["backtest", "--quarters", "4"], "backtest", "--quarters must be an integer >= 12"],
+    [
+      ["normalize", SAMPLE, "--out", "never-written.jsonl", "--rejects", "./never-written.jsonl"],
+      "normalize",
+      `--out and --rejects are the same file (${repoRoot}/never-written.jsonl): the records would overwrite each other`,
+    ],
   ])("entrepot %j: checked by the command before it connects or writes: one line, exit 2", async (argv, path, message) => {
     const r = await entrepot(argv);
     expect(r).toEqual({ code: 2, stdout: "", stderr: usageError(`entrepot ${path}`, message) });
     expect(existsSync("never-written")).toBe(false);
+    expect(existsSync("never-written.jsonl")).toBe(false);
   });
 });
 
@@ -312,14 +340,13 @@ describe("the entrepot process", () => {
     }
   };
 
-  it("topics create --help shows the help and creates nothing; a missing file is refused before Kafka; a failure is one line", {
+  it("topics create --help shows the help and creates nothing; a missing file and a folder as output are refused before Kafka, on one line", {
     timeout: 60_000,
   }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "entrepot-cli-"));
-    const [help, missing, failed] = await Promise.all([
+    const [help, missing, folder] = await Promise.all([
       run("topics", "create", "--help"),
       run("ingest", "nope.csv", "--feed", "revenue"),
-      // writing the clean records to a folder fails at run time
       run("normalize", SAMPLE, "--out", dir, "--rejects", join(dir, "rejects.jsonl")),
     ]).finally(() => rmSync(dir, { recursive: true, force: true }));
     expect(help.code).toBe(0);
@@ -327,12 +354,15 @@ describe("the entrepot process", () => {
     expect(missing).toEqual({
       code: 2,
       stdout: "",
-      stderr: usageError("entrepot ingest", "command-argument value 'nope.csv' is invalid for argument 'file'. The file does not exist."),
+      stderr: usageError(
+        "entrepot ingest",
+        `command-argument value 'nope.csv' is invalid for argument 'file'. The file does not exist (${repoRoot}/nope.csv).`,
+      ),
     });
-    expect(failed).toEqual({
-      code: 1,
+    expect(folder).toEqual({
+      code: 2,
       stdout: "",
-      stderr: `entrepot: EISDIR: illegal operation on a directory, open '${dir}'\n`,
+      stderr: usageError("entrepot normalize", `option '--out <file>' argument '${dir}' is invalid. It is a directory (${dir}).`),
     });
   });
 });

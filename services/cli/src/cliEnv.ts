@@ -9,7 +9,10 @@ export function cliConfig(env: NodeJS.ProcessEnv = process.env): CommonEnv {
 
 export interface CliRuntime {
   config: CommonEnv;
+  /** JSON lines on stderr: stdout is the command's data */
   logger: Logger;
+  /** for kafkajs: silent unless LOG_LEVEL is debug or trace (its retries are not the operator's news; the error is) */
+  kafkaLogger: Logger;
   /** ENTREPOT_TOPIC_PREFIX */
   prefix: string;
 }
@@ -17,8 +20,14 @@ export interface CliRuntime {
 /** Config and logger of a command that connects to Kafka or Redis; read when the command runs, never at import. */
 export function cliRuntime(env: NodeJS.ProcessEnv = process.env): CliRuntime {
   const config = cliConfig(env);
-  const logger = createLogger({ name: "cli", level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL });
-  return { config, logger, prefix: config.ENTREPOT_TOPIC_PREFIX };
+  const logger = createLogger({
+    name: "cli",
+    level: config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL,
+    destination: process.stderr,
+  });
+  const chatty = config.LOG_LEVEL === "debug" || config.LOG_LEVEL === "trace";
+  const kafkaLogger = chatty ? logger : logger.child({}, { level: "silent" });
+  return { config, logger, kafkaLogger, prefix: config.ENTREPOT_TOPIC_PREFIX };
 }
 
 /** Command output: one line on stdout. */

@@ -3,8 +3,11 @@ import { type Command, CommanderError } from "commander";
 import { ZodError } from "zod";
 import { AnalyzeUsageError } from "./analyze";
 import { DeliveriesUsageError } from "./deliveries";
+import { EXIT, OperationalError } from "./exitCodes";
 import { GenerateUsageError } from "./generate";
 import { UsageError } from "./usage";
+
+export { EXIT, InfrastructureError, NoUsableRowError, OperationalError } from "./exitCodes";
 
 export interface CliOutput {
   out: (text: string) => void;
@@ -84,8 +87,9 @@ function oneLine(text: string): string {
 /**
  * Parses `argv` (the user's arguments) with `program` and runs the chosen action; returns the exit code:
  * the action's, 0 for --help/--version, 2 for a usage error (one line, plus a hint to the command's
- * help), 2 for invalid configuration, 1 for anything unexpected (its message; the stack with --verbose
- * or DEBUG=entrepot).
+ * help), 2 for invalid configuration, an `OperationalError`'s code (3 Kafka/Redis unreachable,
+ * 4 no usable row, 5 a group to stop first), 1 for anything unexpected (its message; the stack with
+ * --verbose or DEBUG=entrepot). See exitCodes.ts.
  */
 export async function runCli(program: Command, argv: readonly string[], output: CliOutput = processOutput): Promise<number> {
   for (const command of allCommands(program)) {
@@ -123,15 +127,23 @@ export async function runCli(program: Command, argv: readonly string[], output: 
       output.err(`entrepot: error: ${err.issues.map((i) => `${i.path.join(".") || "value"}: ${i.message}`).join("; ")}\n`);
       return 2;
     }
+    if (err instanceof OperationalError) {
+      // Kafka or Redis away (3), no usable row (4), a group to stop first (5): one line, the stack with --verbose
+      output.err(verboseOn(program) ? `entrepot: ${withCauses(err)}\n` : `entrepot: ${oneLine(err.message)}\n`);
+      return err.exitCode;
+    }
     output.err(unexpected(err, program));
-    return 1;
+    return EXIT.failure;
   }
+}
+
+function verboseOn(program: Command): boolean {
+  return program.opts<{ verbose?: boolean }>().verbose === true || debugEnabled();
 }
 
 /** An unexpected error: its message on one line; its stack and its causes' with --verbose or DEBUG=entrepot. */
 function unexpected(err: unknown, program: Command): string {
-  const verbose = program.opts<{ verbose?: boolean }>().verbose === true || debugEnabled();
-  if (verbose && err instanceof Error) return `entrepot: ${withCauses(err)}\n`;
+  if (verboseOn(program) && err instanceof Error) return `entrepot: ${withCauses(err)}\n`;
   return `entrepot: ${oneLine(err instanceof Error ? err.message : String(err))}\n`;
 }
 

@@ -10,7 +10,7 @@ import {
 import { intFromEnv, loadConfig } from "@entrepot/runtime";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { cliRedis } from "./cliEnv";
+import { withRedis } from "./connections";
 
 type Print = (line: string) => void;
 
@@ -54,16 +54,6 @@ export function subscriptionStoreFromEnv(redis: Redis, prefix: string, env: Node
 }
 
 const SilencesEnv = z.object({ ENTREPOT_SILENCE_MAX_DAYS: intFromEnv(1, 3650).default(DEFAULT_SILENCE_MAX_MS / 86_400_000) });
-
-async function withRedis<T>(redisUrl: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
-  const redis = cliRedis(redisUrl);
-  await redis.connect();
-  try {
-    return await fn(redis);
-  } finally {
-    redis.disconnect();
-  }
-}
 
 /** `entrepot deliveries failed|retry <id>|retry --all|recover --since T` */
 export async function deliveriesCommand(

@@ -7,6 +7,7 @@ const run = promisify(execFile);
 /** Runs `infra/scripts/infra.sh <action>`; "quiet" keeps its stdout (the env lines) off the terminal. */
 export function infraCommand(repoRoot: string, action: "up" | "down" | "status", output: "inherit" | "quiet" = "inherit"): number {
   const r = spawnSync("bash", [resolve(repoRoot, "infra/scripts/infra.sh"), action], {
+    cwd: repoRoot,
     stdio: ["ignore", output === "quiet" ? "ignore" : "inherit", "inherit"],
   });
   return r.status ?? 1;
@@ -15,7 +16,7 @@ export function infraCommand(repoRoot: string, action: "up" | "down" | "status",
 /** true when `infra.sh status` reports both Kafka and Redis answering */
 export async function infraRunning(repoRoot: string): Promise<boolean> {
   try {
-    await run("bash", [resolve(repoRoot, "infra/scripts/infra.sh"), "status"]);
+    await run("bash", [resolve(repoRoot, "infra/scripts/infra.sh"), "status"], { cwd: repoRoot });
     return true;
   } catch {
     return false;

@@ -14,7 +14,9 @@ import { registerIngest } from "./commands/ingest";
 import { registerNormalize } from "./commands/normalize";
 import { registerRun } from "./commands/run";
 import { registerSchemas } from "./commands/schemas";
+import { registerReplay } from "./commands/replay";
 import { registerSilences } from "./commands/silences";
+import { registerStatus } from "./commands/status";
 import { registerSubscriptions } from "./commands/subscriptions";
 import { registerTopics } from "./commands/topics";
 import { checkRequiredOptions, examples } from "./usage";
@@ -49,7 +51,9 @@ export function buildProgram(repoRoot = resolve(import.meta.dirname, "../../..")
   registerSubscriptions(program);
   registerDeliveries(program);
   registerSilences(program);
+  registerStatus(program);
   registerDlq(program);
+  registerReplay(program);
   registerSchemas(program);
   return examples(program, "topics create", "ingest services/cli/samples/nvda-revenue.csv --feed revenue", "topics create --help");
 }

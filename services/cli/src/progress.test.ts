@@ -59,7 +59,7 @@ describe("progressPrinter", () => {
   it("rewrites one line on a terminal and ends it on finish", () => {
     const written: string[] = [];
     let t = 0;
-    const p = progressPrinter(1000, 0, { out: { isTTY: true, write: (s: string) => written.push(s) }, now: () => t });
+    const p = progressPrinter(1000, 0, { out: { isTTY: true, write: (s: string) => written.push(s) }, now: () => t, env: {} });
     t = 1000;
     p(report(10, 500));
     t = 1050; // within the redraw interval: skipped
@@ -70,6 +70,23 @@ describe("progressPrinter", () => {
     expect(written[0]?.endsWith("\u001b[K")).toBe(true);
     expect(written[1]).toMatch(/^\r\[#+\] 100% {2}20 rows /);
     expect(written[2]).toBe("\n");
+  });
+
+  it("writes no escape sequence on a terminal under NO_COLOR: the line is padded instead of erased", () => {
+    const written: string[] = [];
+    let t = 1000;
+    const p = progressPrinter(1000, 0, {
+      out: { isTTY: true, write: (s: string) => written.push(s) },
+      now: () => t,
+      env: { NO_COLOR: "1" },
+    });
+    p(report(10, 500));
+    t = 2000;
+    p.finish(report(20, 1000));
+    expect(written.join("")).not.toContain("\u001b");
+    expect(written[0]).toMatch(/^\r\[#+-+\] {2}50% /);
+    expect(written[1]).toMatch(/^\r\[#+\] 100% /);
+    expect(written[1]?.length).toBeGreaterThanOrEqual(written[0]?.length ?? 0);
   });
 
   it("writes plain lines at most every interval when not a terminal", () => {

@@ -1,4 +1,5 @@
 import type { IngestReport } from "@entrepot/ingest";
+import { ansiEnabled } from "./terminal";
 
 /** What a progress line shows: the running ingest report and the time since the ingest started. */
 export interface ProgressSnapshot {
@@ -57,6 +58,8 @@ export interface ProgressPrinterOptions {
   /** minimum interval between terminal redraws (default 200 ms) and between plain lines (default 5 s) */
   ttyIntervalMs?: number;
   plainIntervalMs?: number;
+  /** environment read for NO_COLOR / TERM (default process.env) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -68,6 +71,9 @@ export function progressPrinter(totalBytes: number, startedAt = Date.now(), opti
   const out = options.out ?? process.stderr;
   const now = options.now ?? Date.now;
   const tty = out.isTTY === true;
+  // NO_COLOR or TERM=dumb: the line is still rewritten with a carriage return, padded instead of erased with ESC[K
+  const ansi = ansiEnabled(out, options.env);
+  let width = 0;
   const interval = tty ? (options.ttyIntervalMs ?? 200) : (options.plainIntervalMs ?? 5000);
   let last = Number.NEGATIVE_INFINITY;
   const snapshot = (r: IngestReport): ProgressSnapshot => ({
@@ -79,7 +85,10 @@ export function progressPrinter(totalBytes: number, startedAt = Date.now(), opti
   });
   const draw = (r: IngestReport) => {
     const line = formatProgress(snapshot(r), tty);
-    out.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
+    if (!tty) out.write(`${line}\n`);
+    else if (ansi) out.write(`\r${line}\u001b[K`);
+    else out.write(`\r${line.padEnd(width)}`);
+    width = Math.max(width, line.length);
   };
   return Object.assign(
     (r: IngestReport) => {

@@ -1,5 +1,5 @@
-import { statSync } from "node:fs";
-import { dirname } from "node:path";
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 
 /** A user's mistake found by a command (not by commander's parser): one line on stderr, exit 2. */
@@ -8,20 +8,38 @@ export class UsageError extends Error {
 }
 
 /**
- * Parsers for option and argument values. Each runs while commander parses the command line, before
- * any action, so a bad value is a usage error that never reaches Kafka or Redis.
+ * A path the user typed, made absolute against the directory the user ran the command from:
+ * `pnpm entrepot` runs in the repository root and sets INIT_CWD to the caller's directory.
  */
-export function existingFile(value: string): string {
-  const stat = statSync(value, { throwIfNoEntry: false });
-  if (!stat) throw new InvalidArgumentError("The file does not exist.");
-  if (!stat.isFile()) throw new InvalidArgumentError("Not a file.");
-  return value;
+export function userPath(value: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.INIT_CWD || process.cwd(), value);
 }
 
-/** A file to write: its folder must exist (checked before the command reads anything). */
+/**
+ * Parsers for option and argument values. Each runs while commander parses the command line, before
+ * any action, so a bad value is a usage error that never reaches Kafka or Redis. Paths come back absolute.
+ */
+export function existingFile(value: string): string {
+  const path = userPath(value);
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat) throw new InvalidArgumentError(`The file does not exist (${path}).`);
+  if (stat.isDirectory()) throw new InvalidArgumentError(`It is a directory, not a file (${path}).`);
+  if (!stat.isFile()) throw new InvalidArgumentError(`Not a regular file (${path}).`);
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new InvalidArgumentError(`The file cannot be read: permission denied (${path}).`);
+  }
+  return path;
+}
+
+/** A file to write: its folder must exist and it must not be a directory (checked before the command reads anything). */
 export function outputFile(value: string): string {
-  if (!statSync(dirname(value), { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError("Its folder does not exist.");
-  return value;
+  const path = userPath(value);
+  if (!statSync(dirname(path), { throwIfNoEntry: false })?.isDirectory())
+    throw new InvalidArgumentError(`Its folder does not exist (${dirname(path)}).`);
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new InvalidArgumentError(`It is a directory (${path}).`);
+  return path;
 }
 
 /** For variadic arguments (`<files...>`): commander hands each value with the values so far. */

@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
+import { requireInfra } from "../connections";
 import { runDemo } from "../demo";
 import { examples, existingFile } from "../usage";
 
@@ -24,14 +25,18 @@ export function registerDemo(program: Command, repoRoot: string): void {
     "demo --no-customs",
     "demo --file my-revenue.csv --customs my-customs.csv",
   ).action(
-    action((options: DemoCommandOptions) => {
-      const { config, logger } = cliRuntime();
+    action(async (options: DemoCommandOptions) => {
+      const rt = cliRuntime();
+      const { config, logger } = rt;
+      const manageInfra = !process.env.KAFKA_BROKERS && !process.env.REDIS_URL;
+      // the demo starts local Kafka and Redis itself unless told where they are: then they must answer
+      if (!manageInfra) await requireInfra(rt);
       return runDemo({
         repoRoot,
         brokers: config.KAFKA_BROKERS,
         redisUrl: config.REDIS_URL,
         logger,
-        manageInfra: !process.env.KAFKA_BROKERS && !process.env.REDIS_URL,
+        manageInfra,
         print,
         ...(options.file ? { file: resolve(options.file) } : {}),
         ...(options.customs === false ? { customsFile: null } : options.customs ? { customsFile: resolve(options.customs) } : {}),

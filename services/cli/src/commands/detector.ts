@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { cliRuntime } from "../cliEnv";
 import { action } from "../cliErrors";
+import { requireInfra } from "../connections";
 import { detectorRebuildCommand } from "../detectorRebuild";
 import { examples } from "../usage";
 import { rulesOption } from "./fileOptions";
@@ -20,7 +21,9 @@ export function registerDetector(program: Command, repoRoot: string): void {
     "detector rebuild --rules services/cli/samples/demo-rules.yaml",
   ).action(
     action(async (options: { rules?: string }) => {
-      const { logger } = cliRuntime();
+      const rt = cliRuntime();
+      await requireInfra(rt);
+      const { logger } = rt;
       return detectorRebuildCommand(repoRoot, options.rules ? ["--rules", options.rules] : [], logger.level);
     }),
   );

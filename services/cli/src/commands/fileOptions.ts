@@ -1,6 +1,7 @@
+import { readMappingFile } from "@entrepot/feeds";
 import { FORMATS, type Format } from "@entrepot/normalize";
 import { Feed } from "@entrepot/schemas";
-import { Option } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { existingFile } from "../usage";
 
 /** The layouts --format accepts (a mapping is given with --mapping). */
@@ -21,7 +22,18 @@ export const formatOption = () =>
     LAYOUTS,
   );
 
-export const mappingOption = () => new Option("--mapping <file>", "read the file through a column mapping (JSON)").argParser(existingFile);
+/** A mapping file that exists and is a valid mapping (checked while parsing, before anything connects). */
+export function mappingFile(value: string): string {
+  const path = existingFile(value);
+  try {
+    readMappingFile(path);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return path;
+}
+
+export const mappingOption = () => new Option("--mapping <file>", "read the file through a column mapping (JSON)").argParser(mappingFile);
 
 export const rulesOption = () =>
   new Option("--rules <file>", "detection rules (YAML or JSON; default: every rule's defaults)").argParser(existingFile);

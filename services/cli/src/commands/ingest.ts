@@ -1,13 +1,14 @@
-import { readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { readMappingFile } from "@entrepot/feeds";
 import { ingestFile } from "@entrepot/ingest";
-import { createKafka, JsonProducer } from "@entrepot/kafka";
-import { parseMapping } from "@entrepot/normalize";
+import { ensureTopics, JsonProducer } from "@entrepot/kafka";
+import { topicDefinitions, topicName } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
 import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
+import { connectKafka } from "../connections";
+import { checkFeedFile, noUsableRow, reasonList } from "../inputChecks";
 import {
-  createTopics,
   formatReconciliation,
   ingest,
   metricsDelta,
@@ -21,6 +22,7 @@ import { examples, existingFile, httpUrl, positiveNumber, UsageError } from "../
 import { type FileReadingOptions, feedOption, formatOption, mappingOption } from "./fileOptions";
 
 interface IngestOptions extends FileReadingOptions {
+  json?: boolean;
   wait?: boolean;
   timeout: number;
   normalizerMetrics?: string;
@@ -31,12 +33,13 @@ export function registerIngest(program: Command): void {
   examples(
     program
       .command("ingest")
-      .description("publish a feed file to the raw topic; prints the reconciliation (read = published + rejected)")
+      .description("publish a feed file to the raw topic; prints the reconciliation (read = published + rejected); exit 4: no usable row")
       .argument("<file>", "the feed file (CSV, Comtrade, JSON lines...)", existingFile)
       .addOption(feedOption("the feed of the file (may be left out with --format or --mapping: detected per row)"))
       .addOption(formatOption())
       .addOption(mappingOption())
       .option("--wait", "wait for the normalizer and print the cross-stage reconciliation")
+      .option("--json", "print the ingest report (and the reconciliation with --wait) as JSON, one object per line")
       .addOption(new Option("--timeout <seconds>", "how long --wait waits").default(300).argParser(positiveNumber))
       .option(
         "--normalizer-metrics <url>",
@@ -51,12 +54,15 @@ export function registerIngest(program: Command): void {
       const layout = options.format !== undefined || options.mapping !== undefined;
       if (options.feed === undefined && !layout)
         throw new UsageError("required option '--feed <feed>' not specified (revenue or customs; optional with --format or --mapping)");
-      const { config, logger, prefix } = cliRuntime();
-      const path = resolve(file);
+      const path = file; // absolute (usage.ts)
+      checkFeedFile(path);
+      const mapping = options.mapping ? readMappingFile(options.mapping) : undefined;
+      const rt = cliRuntime();
+      const { prefix } = rt;
       const metricsUrl = options.normalizerMetrics;
       const metricsBefore: NormalizerMetrics | undefined = metricsUrl ? await scrapeNormalizerMetrics(metricsUrl) : undefined;
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-cli", logger });
-      await createTopics(config.KAFKA_BROKERS, prefix, logger);
+      const kafka = await connectKafka(rt);
+      await ensureTopics(kafka, topicDefinitions(prefix));
       const onProgress = progressPrinter(statSync(path).size);
       const report =
         !layout && options.feed
@@ -73,26 +79,35 @@ export function registerIngest(program: Command): void {
                   onProgress,
                   ...(options.feed ? { feed: options.feed } : {}),
                   ...(options.format ? { format: options.format } : {}),
-                  ...(options.mapping ? { mapping: parseMapping(JSON.parse(readFileSync(resolve(options.mapping), "utf8"))) } : {}),
+                  ...(mapping ? { mapping } : {}),
                 });
               } finally {
                 await producer.close();
               }
             })();
       onProgress.finish(report);
-      const reasons = Object.entries(report.byReason)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", ");
-      print(
-        `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
-          `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
-      );
+      const reasons = reasonList(report.byReason);
+      if (options.json) print(JSON.stringify({ ingest: report }));
+      else
+        print(
+          `ingest run ${report.ingestRun}: read ${report.read} = published ${report.published} + rejected ${report.rejected}${reasons ? ` (${reasons})` : ""}` +
+            `; published revenue ${report.publishedByFeed.revenue}, customs ${report.publishedByFeed.customs}; ${(report.bytesRead / 1e6).toFixed(1)} of ${(report.bytes / 1e6).toFixed(1)} MB read`,
+        );
+      if (report.published === 0)
+        throw noUsableRow(
+          path,
+          report.read,
+          report.rejected,
+          report.byReason,
+          `the dead letters are on ${topicName(prefix, "rejects")} (entrepot dlq list)`,
+        );
       if (!options.wait) return 0;
       await waitNormalized(kafka, prefix, options.timeout * 1000);
       const rec = await reconcile(kafka, prefix, report, {
         ...(metricsUrl && metricsBefore ? { normalizerDelta: metricsDelta(metricsBefore, await scrapeNormalizerMetrics(metricsUrl)) } : {}),
       });
-      for (const line of formatReconciliation(rec).split("\n")) print(line);
+      if (options.json) print(JSON.stringify({ reconciliation: rec }));
+      else for (const line of formatReconciliation(rec).split("\n")) print(line);
       return rec.balanced ? 0 : 1;
     }),
   );

@@ -1,22 +1,15 @@
 import { publicSubscription, type SubscriptionStore } from "@entrepot/delivery";
 import { Severity } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
-import { cliRedis, cliRuntime, print } from "../cliEnv";
+import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
+import { withRedis } from "../connections";
 import { subscriptionStoreFromEnv } from "../deliveries";
 import { examples, nonNegativeNumber, repeatable, requiredOption } from "../usage";
 
 async function withStore(run: (store: SubscriptionStore) => Promise<number>): Promise<number> {
   const { config, prefix } = cliRuntime();
-  const redis = cliRedis(config.REDIS_URL);
-  try {
-    // the key and allow-list are checked before connecting (a ConfigError names the variable)
-    const store = subscriptionStoreFromEnv(redis, prefix);
-    await redis.connect();
-    return await run(store);
-  } finally {
-    redis.disconnect();
-  }
+  return withRedis(config.REDIS_URL, (redis) => run(subscriptionStoreFromEnv(redis, prefix)));
 }
 
 interface AddOptions {

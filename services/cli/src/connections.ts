@@ -1,0 +1,94 @@
+import { createKafka, type Kafka, KafkaUnreachableError, probeKafka } from "@entrepot/kafka";
+import { Redis } from "ioredis";
+import type { CliRuntime } from "./cliEnv";
+import { InfrastructureError } from "./exitCodes";
+
+/** How long a command waits for Kafka or Redis before it reports them unreachable (the whole failure stays under 10 s). */
+export const CONNECT_DEADLINE_MS = 7000;
+
+/**
+ * Kafka for a CLI command: the brokers are probed first (short connection timeout, one retry, an
+ * unknown host at once), so a broker that is away is one `InfrastructureError` within the deadline
+ * instead of a minute of retries; then the client the command works with.
+ */
+export async function connectKafka(rt: CliRuntime, deadlineMs = CONNECT_DEADLINE_MS): Promise<Kafka> {
+  try {
+    await probeKafka({ brokers: rt.config.KAFKA_BROKERS, logger: rt.kafkaLogger, timeoutMs: deadlineMs });
+  } catch (err) {
+    if (err instanceof KafkaUnreachableError) throw new InfrastructureError("Kafka", err.brokers.join(","), err.detail, { cause: err });
+    throw err;
+  }
+  return createKafka({ brokers: rt.config.KAFKA_BROKERS, clientId: "entrepot-cli", logger: rt.kafkaLogger });
+}
+
+/** `host:port` of a Redis URL, without credentials. */
+export function redisAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || "6379"}`;
+  } catch {
+    return "(unparsable REDIS_URL)";
+  }
+}
+
+function describeRedisError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "unknown host";
+  if (code === "ETIMEDOUT" || /timeout/i.test((err as Error | undefined)?.message ?? "")) return "no answer";
+  return (err as Error | undefined)?.message ?? "connection failed";
+}
+
+/**
+ * Redis for a CLI command: a connect timeout, no offline queue (a command fails at once instead of
+ * waiting for a reconnection), one retry per request, one error listener that records the last error
+ * (no per-retry log lines), and a PING within the deadline. Throws an `InfrastructureError`.
+ */
+export async function connectRedis(url: string, deadlineMs = CONNECT_DEADLINE_MS): Promise<Redis> {
+  let lastError: unknown;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: Math.min(3000, deadlineMs),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    // reconnect a couple of times after a drop; never after an unknown host
+    retryStrategy: (times) => (times > 2 || describeRedisError(lastError) === "unknown host" ? null : 200 * times),
+  });
+  redis.on("error", (err) => {
+    lastError = err;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      (async () => {
+        await redis.connect();
+        await redis.ping();
+      })(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${deadlineMs} ms`)), deadlineMs);
+      }),
+    ]);
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    throw new InfrastructureError("Redis", redisAddress(url), describeRedisError(lastError ?? err), { cause: lastError ?? err });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs `fn` with a connected Redis and disconnects afterwards. */
+export async function withRedis<T>(url: string, fn: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = await connectRedis(url);
+  try {
+    return await fn(redis);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Fails fast (InfrastructureError) unless Kafka and Redis both answer: before starting a process that needs them. */
+export async function requireInfra(rt: CliRuntime): Promise<void> {
+  await connectKafka(rt);
+  (await connectRedis(rt.config.REDIS_URL)).disconnect();
+}
