@@ -12,6 +12,7 @@ export {
   RoutingState,
   type RoutingStateOptions,
 } from "./routingState";
+export { type ShareEntity, type SharesRange, SharesStore } from "./sharesStore";
 export { NewSilence, Silence, SilenceMatchers, SilenceStore, silenceMatches } from "./silenceStore";
 export {
   matches,

@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { Redis } from "ioredis";
 import { ZodError, type z } from "zod";
 import { apiKeyMatches } from "./apiKeys";
+import { dashboardRoutes } from "./dashboard/dashboardRoutes";
 import {
   AlertsQuery,
   CreateSilenceRequest,
@@ -182,5 +183,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     }
   });
 
+  void app.register(dashboardRoutes, { redis, topicPrefix });
   return app;
 }

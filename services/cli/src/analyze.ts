@@ -1,7 +1,16 @@
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { createInterface } from "node:readline";
-import { DEFAULT_RULES, detectCompany, detectCustoms, entityKey, pct, type RulesConfig, reconcileAlerts } from "@entrepot/detect";
+import {
+  customsCompositions,
+  DEFAULT_RULES,
+  detectCompany,
+  detectCustoms,
+  entityKey,
+  pct,
+  type RulesConfig,
+  reconcileAlerts,
+} from "@entrepot/detect";
 import { readFeed } from "@entrepot/ingestor";
 import { normalizeRecord } from "@entrepot/normalize";
 import { type Alert, type Composition, CustomsClean, type RawRecord, RevenueClean } from "@entrepot/schemas";
@@ -27,6 +36,8 @@ export interface AnalyzeResult {
   customs: number;
   problems: AnalyzeProblem[];
   compositions: Composition[];
+  /** a reporter's exports by partner and imports by origin of the watched goods, as the detector publishes them */
+  customsCompositions: Composition[];
   alerts: Alert[];
 }
 
@@ -81,7 +92,17 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   const { compositions, drafts } = detectCompany(records, customs, rules);
   const all = [...drafts, ...detectCustoms(customs, rules)].sort((a, b) => a.alertId.localeCompare(b.alertId));
   const alerts = reconcileAlerts(new Map(), all, options.now ?? new Date().toISOString());
-  return { read, clean: records.length + customs.length, customs: customs.length, problems, compositions, alerts };
+  const { hsPrefixes, group } = rules.reexportSurge;
+  const customsShares = (["export", "import"] as const).flatMap((flow) => customsCompositions(customs, { hsPrefixes, flow, group }));
+  return {
+    read,
+    clean: records.length + customs.length,
+    customs: customs.length,
+    problems,
+    compositions,
+    customsCompositions: customsShares,
+    alerts,
+  };
 }
 
 /** Human output: a share table per entity (periods down, regions across), then the alerts. */
@@ -131,8 +152,9 @@ function parseJson(text: string): unknown {
 }
 
 /**
- * `entrepot analyze <files...> [--rules r.yaml] [--json]`: human output (share tables and
- * alerts) or, with --json, one alert per line (the alert schema). Exit 0; 2 when nothing was read.
+ * `entrepot analyze <files...> [--rules r.yaml] [--json] [--html report.html] [--shares out.csv]`:
+ * human output (share tables and alerts) or, with --json, one alert per line (the alert schema);
+ * --html writes the self-contained report, --shares the shares as CSV. Exit 0; 2 when nothing was read.
  */
 export async function analyzeCommand(args: readonly string[], print: (line: string) => void): Promise<number> {
   const { parseArgs } = await import("node:util");
@@ -140,7 +162,7 @@ export async function analyzeCommand(args: readonly string[], print: (line: stri
   const { loadRulesFile } = await import("@entrepot/detector");
   const { values, positionals } = parseArgs({
     args: [...args],
-    options: { rules: { type: "string" }, json: { type: "boolean" } },
+    options: { rules: { type: "string" }, json: { type: "boolean" }, html: { type: "string" }, shares: { type: "string" } },
     allowPositionals: true,
   });
   if (positionals.length === 0) throw new AnalyzeUsageError("analyze needs at least one file");
@@ -148,6 +170,7 @@ export async function analyzeCommand(args: readonly string[], print: (line: stri
   const result = await analyzeFiles({ files: positionals.map((f) => resolve(f)), rules });
   if (values.json) for (const a of result.alerts) print(JSON.stringify(a));
   else print(formatAnalysis(result));
+  (await import("./analyzeReport")).writeAnalysisFiles(result, positionals, values, values.json ? () => undefined : print);
   return result.read === 0 ? 2 : 0;
 }
 

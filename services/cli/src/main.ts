@@ -43,7 +43,8 @@ const USAGE = `entrepot <command>
   normalize <file> --out clean.jsonl [--rejects rejects.jsonl] [--feed revenue|customs]
             [--format F] [--mapping m.json]   normalize a file offline (no Kafka/Redis); prints the reconciliation
   analyze <files...> [--rules r.yaml] [--json]   normalize + detect offline: share tables and alerts
-                                       (--json: one alert per line)
+          [--html report.html] [--shares out.csv]   (--json: one alert per line; --html: a self-contained
+                                       report with charts, readable offline; --shares: the shares as CSV)
   generate --seed N --out dir [--companies N] [--quarters N]   synthetic revenue + customs feeds with labelled
                                        anomalies: revenue.csv, customs.csv, labels.json (same seed, same bytes)
   backtest [--seed N] [--companies N] [--quarters N] [--rules r.yaml] [--out report.md]   generate, analyze, score:

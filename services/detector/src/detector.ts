@@ -8,6 +8,7 @@ import {
   type RulesConfig,
   reconcileAlerts,
 } from "@entrepot/detect";
+import { SharesStore } from "@entrepot/delivery";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type OutgoingMessage } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import { type Alert, type Composition, CustomsClean, HEADERS, type Rejection, RevenueClean, topicName } from "@entrepot/schemas";
@@ -117,6 +118,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const evaluate = async (scope: string, clearDirty: () => Promise<void>): Promise<void> => {
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
     await producer.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
+    await new SharesStore(redis, topicPrefix).put(compositions);
     await state.putAlerts(scope, changes);
     await clearDirty();
     for (const a of changes) alertsOut({ rule: a.rule, status: a.status });
