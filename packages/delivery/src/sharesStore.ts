@@ -92,7 +92,7 @@ export class SharesStore {
   /**
    * Compositions of the entities whose every `match` key has the given value (e.g. `{company:
    * "NVDA"}`, `{reporter: "SG", flow: "import"}`; `{}` = all), within the period range, sorted by
-   * entity then period.
+   * entity, period and basis.
    */
   async find(match: Record<string, string>, range: SharesRange = {}): Promise<Composition[]> {
     const index = await this.redis.hgetall(`${this.p}index`);
@@ -106,6 +106,11 @@ export class SharesStore {
     return values
       .flatMap((list) => list.map((text) => StoredComposition.parse(JSON.parse(text))))
       .filter((c) => (range.from === undefined || c.period >= range.from) && (range.to === undefined || c.period <= range.to))
-      .sort((a, b) => entityKey(a.entity).localeCompare(entityKey(b.entity)) || a.period.localeCompare(b.period));
+      .sort(
+        (a, b) =>
+          entityKey(a.entity).localeCompare(entityKey(b.entity)) ||
+          a.period.localeCompare(b.period) ||
+          statedBasis(a).localeCompare(statedBasis(b)),
+      );
   }
 }

@@ -16,6 +16,7 @@ export {
   pointLabel,
 } from "./chartModel";
 export { chartOption, MARKER_LINES_SERIES, markerColour, REGION_COLOURS, type RenderedChart, renderedChart } from "./chartOption";
+export { compositionOf } from "./compositionOf";
 export { escapeHtml, type HtmlReportInput, inlineSafe, jsonBlock, renderHtmlReport } from "./htmlReport";
 export { basisOf, DEFAULT_REVENUE_BASIS, Notice, parseNotices, ShareComposition } from "./inputs";
 export { formatUsd } from "./money";
