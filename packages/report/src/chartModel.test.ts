@@ -132,6 +132,7 @@ describe("buildChartModel", () => {
     const hub = { reporter: "SG", hs: "854231+847330", flow: "import" };
     const exportsOfMy = { reporter: "MY", hs: "854231+847330", flow: "export" };
     const compositions = [
+      composition({ ...hub, flow: "export" }, "2024-08", { CN: 1 }),
       composition(hub, "2024-07", { TW: 80, KR: 20 }),
       composition(hub, "2024-08", { TW: 50, KR: 50 }),
       composition(exportsOfMy, "2024-05", { US: 60, HK: 40 }),
@@ -152,8 +153,14 @@ describe("buildChartModel", () => {
     });
     const company = testAlert({ rule: "share_shift_yoy", region: "SG", period: "2024-08" });
     const models = buildChartModels(compositions, [mirror, surge, company]);
-    expect(models.map((m) => m.title)).toEqual(["MY: exports by destination, HS 854231+847330", "SG: imports by origin, HS 854231+847330"]);
-    const sg = models[1];
+    expect(models.map((m) => m.title)).toEqual([
+      "MY: exports by destination, HS 854231+847330",
+      "SG: exports by destination, HS 854231+847330",
+      "SG: imports by origin, HS 854231+847330",
+    ]);
+    // the mirror gap is about what TW exported to SG and what SG imported: not about SG's exports
+    expect(models[1]?.markers).toEqual([]);
+    const sg = models[2];
     expect(sg?.kind).toBe("customs");
     expect(sg?.markers.map((m) => [m.id, m.region])).toEqual([[mirror.alertId, "TW"]]);
     expect(sg?.markers[0]?.figures).toEqual(expect.arrayContaining([{ label: "observed (2024-08)", value: "$95.2m" }]));

@@ -89,11 +89,22 @@ export function isCustomsEntity(entity: Record<string, string>): boolean {
   return entity.company === undefined && entity.reporter !== undefined && entity.flow !== undefined;
 }
 
-/** Does an alert (or a notice with an entity) concern the chart's entity? */
+const INBOUND = new Set(["import", "re-import"]);
+
+/**
+ * Does an alert (or a notice with an entity) concern the chart's entity? A company's chart: its
+ * company. A hub's customs chart: the hub's own customs alerts; an alert between a reporter and a
+ * partner (a mirror gap: what the reporter exported, what the partner imported) only the
+ * reporter's outbound and the partner's inbound flows.
+ */
 export function concerns(chartEntity: Record<string, string>, about: Record<string, string>): boolean {
   if (chartEntity.company !== undefined) return about.company === chartEntity.company;
   const hub = chartEntity.reporter;
-  return hub !== undefined && about.company === undefined && (about.reporter === hub || about.partner === hub);
+  if (hub === undefined || about.company !== undefined) return false;
+  const inbound = INBOUND.has(chartEntity.flow ?? "");
+  if (about.partner === hub) return inbound;
+  if (about.reporter !== hub) return false;
+  return about.partner === undefined || !inbound;
 }
 
 /** The latest revision of each alert (a stream or a topic may hold several). */

@@ -174,6 +174,7 @@ describe("dashboard and /v1/shares on real Redis", () => {
       charts: { model: ChartModel }[];
     };
     expect(hub.charts.map((c) => c.model.title)).toEqual(["SG: exports by destination, HS 854231", "SG: imports by origin, HS 854231"]);
+    expect(hub.charts[0]?.model.markers).toEqual([]);
     expect(hub.charts[1]?.model.markers.map((m) => [m.id, m.region])).toEqual([[mirror.alertId, "TW"]]);
   });
 

@@ -163,7 +163,11 @@
   }
 
   function renderAlerts() {
-    const list = [...state.alerts.values()].sort((a, b) => b.detectedAt.localeCompare(a.detectedAt) || a.alertId.localeCompare(b.alertId));
+    // what arrived live first, then the newest
+    const rank = (a) => (state.fresh.has(a.alertId) ? 0 : 1);
+    const list = [...state.alerts.values()].sort(
+      (a, b) => rank(a) - rank(b) || b.detectedAt.localeCompare(a.detectedAt) || a.alertId.localeCompare(b.alertId),
+    );
     const host = $("ep-alerts");
     host.replaceChildren(...list.map(alertItem));
     if (list.length === 0) host.append(el("li", "ep-muted", "No alerts yet."));
