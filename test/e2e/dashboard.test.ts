@@ -47,30 +47,46 @@ function watch(page: Page): PageProblems {
   return seen;
 }
 
+/** What the evaluated functions below use of the page (the test project has no DOM types). */
+interface InPage {
+  document: { querySelector(selector: string): PageElement | null };
+  echarts: { getInstanceByDom(el: PageElement): PageChart };
+}
+interface PageElement {
+  getBoundingClientRect(): { left: number; top: number };
+}
+interface PageChart {
+  getOption(): {
+    series: { id: string; markPoint?: { data: { name: string; coord: [string, number]; symbolOffset: [number, number] }[] } }[];
+  };
+  convertToPixel(finder: { seriesId: string }, value: [string, number]): [number, number];
+}
+
 /**
- * Where a marker pin is on the page: its point (the chart's own pixel conversion of the pin's
- * coordinate) moved by the pin's offset, up into the pin's head.
+ * Where a value is on a chart in the page, by the chart's own pixel conversion; with `markerId`,
+ * where that marker's pin is: its point moved by the pin's offset, up into the pin's head.
  */
-async function pinPosition(page: Page, container: string, markerId: string): Promise<{ x: number; y: number }> {
+async function onChart(page: Page, container: string, at: { markerId: string } | { seriesId: string; coord: [string, number] }) {
   return page.evaluate(
-    ({ container, markerId }) => {
-      type Pin = { name: string; coord: [string, number]; symbolOffset: [number, number] };
-      type Option = { series: { id: string; markPoint?: { data: Pin[] } }[] };
-      const el = document.querySelector(container) as HTMLElement;
-      const chart = (window as unknown as { echarts: { getInstanceByDom(e: HTMLElement): unknown } }).echarts.getInstanceByDom(el) as {
-        getOption(): Option;
-        convertToPixel(finder: { seriesId: string }, value: [string, number]): [number, number];
-      };
+    ({ container, at }) => {
+      const g = globalThis as unknown as InPage;
+      const el = g.document.querySelector(container);
+      if (!el) throw new Error(`no ${container}`);
+      const chart = g.echarts.getInstanceByDom(el);
+      const box = el.getBoundingClientRect();
+      if ("seriesId" in at) {
+        const [x, y] = chart.convertToPixel({ seriesId: at.seriesId }, at.coord);
+        return { x: box.left + x, y: box.top + y };
+      }
       for (const s of chart.getOption().series) {
-        const pin = s.markPoint?.data.find((d) => d.name === markerId);
+        const pin = s.markPoint?.data.find((d) => d.name === at.markerId);
         if (!pin) continue;
         const [x, y] = chart.convertToPixel({ seriesId: s.id }, pin.coord);
-        const box = el.getBoundingClientRect();
         return { x: box.left + x + pin.symbolOffset[0], y: box.top + y - 24 };
       }
-      throw new Error(`no pin ${markerId}`);
+      throw new Error(`no pin ${at.markerId}`);
     },
-    { container, markerId },
+    { container, at },
   );
 }
 
@@ -168,7 +184,7 @@ describe("dashboard and HTML report in a browser", () => {
     expect(buttons.some((b) => b.includes("share_shift_yoy, warning: Singapore FY2025-Q3"))).toBe(true);
 
     // hover: dollars and share; click: the explanation, figures and evidence
-    const pin = await pinPosition(page, chart, SHIFT_ID);
+    const pin = await onChart(page, chart, { markerId: SHIFT_ID });
     await page.mouse.move(pin.x, pin.y);
     await expect
       .poll(() => page.locator("#ep-company-charts .ep-tip").last().textContent(), { timeout: 5_000 })
@@ -183,17 +199,7 @@ describe("dashboard and HTML report in a browser", () => {
     expect(explained).toContain("NVDA|FY2025-Q3|SG");
 
     // the axis tooltip: every region's dollars and share in a quarter
-    const q3 = await page.evaluate((sel) => {
-      const el = document.querySelector(sel) as HTMLElement;
-      const c = (
-        window as unknown as {
-          echarts: { getInstanceByDom(e: HTMLElement): { convertToPixel(f: object, v: [string, number]): [number, number] } };
-        }
-      ).echarts.getInstanceByDom(el);
-      const [x, y] = c.convertToPixel({ seriesId: "region:US" }, ["FY2024-Q3", 33]);
-      const box = el.getBoundingClientRect();
-      return { x: box.left + x, y: box.top + y };
-    }, chart);
+    const q3 = await onChart(page, chart, { seriesId: "region:US", coord: ["FY2024-Q3", 33] });
     await page.mouse.move(q3.x, q3.y);
     await expect
       .poll(() => page.locator("#ep-company-charts .ep-tip").last().textContent(), { timeout: 5_000 })
@@ -262,7 +268,7 @@ describe("dashboard and HTML report in a browser", () => {
     expect(titles).toEqual(expect.arrayContaining([...REGIONS, "NVDA: share of revenue by region"]));
     expect(titles.some((t) => t.startsWith("SG: imports by origin"))).toBe(true);
 
-    const pin = await pinPosition(page, first, SHIFT_ID);
+    const pin = await onChart(page, first, { markerId: SHIFT_ID });
     await page.mouse.click(pin.x, pin.y);
     const details = page.locator("#ep-charts .ep-chart-section:first-child .ep-details");
     await details.waitFor({ state: "visible", timeout: 5_000 });
