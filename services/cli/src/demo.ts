@@ -6,6 +6,7 @@ import { Alert, topicName } from "@entrepot/schemas";
 import { startReceiver } from "@entrepot/testkit/receiver";
 import { verify } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
+import { serveDemoDashboard } from "./demoDashboard";
 import { infraCommand, infraRunning } from "./infraScripts";
 import {
   createTopics,
@@ -32,6 +33,8 @@ export interface DemoOptions {
   manageInfra: boolean;
   /** write to stdout */
   print: (line: string) => void;
+  /** afterwards keep the services up, with an API serving the dashboard, until Ctrl-C */
+  keepRunning?: boolean;
 }
 
 /** The rules the demo's subscriber asks for: the share shift, and how the customs data reads it. */
@@ -142,6 +145,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print("");
     print("Full payload of the first webhook:");
     print(JSON.stringify(firstPayload, null, 2));
+    if (options.keepRunning) await serveDemoDashboard({ ...options, prefix, logDir });
     return balanced ? 0 : 1;
   } finally {
     const codes = await stopServices(services);

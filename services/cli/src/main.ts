@@ -52,7 +52,8 @@ const USAGE = `entrepot <command>
   detector rebuild [--rules r.yaml]    rebuild detector state from the compacted topics (replay: notifies nobody)
   run <service>|all                    run ${SERVICES.join(", ")} (or all) in the foreground
   demo [--file f.csv] [--customs c.csv | --no-customs]   the whole pipeline on the sample revenue and
-                                       customs files, end to end
+       [--keep-running]                customs files, end to end (--keep-running: then serve the dashboard
+                                       with the services up, until Ctrl-C)
   subscriptions add --url U [--secret whsec_...] [--company C] [--region R] [--rule X]
                     [--min-severity info|warning|critical] [--json]
   subscriptions list [--json]
@@ -219,7 +220,12 @@ async function main(argv: string[]): Promise<number> {
     case "demo": {
       const { values } = parseArgs({
         args: [sub ?? "", ...rest].filter(Boolean),
-        options: { file: { type: "string" }, customs: { type: "string" }, "no-customs": { type: "boolean" } },
+        options: {
+          file: { type: "string" },
+          customs: { type: "string" },
+          "no-customs": { type: "boolean" },
+          "keep-running": { type: "boolean" },
+        },
       });
       return runDemo({
         repoRoot,
@@ -228,6 +234,7 @@ async function main(argv: string[]): Promise<number> {
         logger,
         manageInfra: !process.env.KAFKA_BROKERS && !process.env.REDIS_URL,
         print,
+        keepRunning: values["keep-running"] === true,
         ...(values.file ? { file: resolve(values.file) } : {}),
         ...(values["no-customs"] ? { customsFile: null } : values.customs ? { customsFile: resolve(values.customs) } : {}),
       });
