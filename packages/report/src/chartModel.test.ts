@@ -1,8 +1,8 @@
+import { alertFixture as testAlert } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
 import { buildChartModel, buildChartModels } from "./chartModel";
 import { parseNotices } from "./inputs";
 import { compositionOf as composition } from "./compositionOf";
-import { testAlert } from "./testCharts";
 
 const NVDA = { company: "NVDA" };
 const names = { US: "United States", SG: "Singapore", TW: "Taiwan" };

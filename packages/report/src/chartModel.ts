@@ -146,18 +146,8 @@ function valueFigures(a: Alert): MarkerFigure[] {
   ];
 }
 
-interface MarkerInput {
-  id: string;
-  kind: MarkerKind;
-  period: string;
-  regions: readonly string[];
-  label: string;
-  severity: Severity | null;
-  status: string | null;
-  summary: string;
-  figures: MarkerFigure[];
-  evidence: string[];
-}
+/** A marker before it is placed: the regions whose series it may sit on, first match wins. */
+type MarkerInput = Omit<ChartMarker, "number" | "region" | "regionName" | "share" | "amount"> & { regions: readonly string[] };
 
 function alertMarker(a: Alert): MarkerInput {
   const definition = a.kind === "definition_change";

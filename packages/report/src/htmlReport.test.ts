@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
+import { alertFixture as testAlert } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
 import { loadBrowserAssets } from "./assets";
 import { buildChartModels } from "./chartModel";
 import { renderedChart } from "./chartOption";
 import { escapeHtml, inlineSafe, renderHtmlReport } from "./htmlReport";
 import { compositionOf as composition } from "./compositionOf";
-import { testAlert } from "./testCharts";
 
 const hostile = "</script><script>alert(1)</script><!--";
 const assets = {

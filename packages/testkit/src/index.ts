@@ -9,6 +9,7 @@ export {
   generateFeeds,
   QUIET_TYPES,
 } from "./generate";
+export { alertFixture } from "./fixtures";
 export { acquireTestInfra, repoRoot, type TestInfra } from "./infra";
 export { uniquePrefix } from "./names";
 export { type ReceivedRequest, type Receiver, startReceiver } from "./receiver";

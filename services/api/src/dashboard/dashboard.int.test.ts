@@ -2,8 +2,7 @@ import { readFileSync } from "node:fs";
 import { AlertLog, SharesStore } from "@entrepot/delivery";
 import { type ChartModel, compositionOf, echartsPath, SHARES_CSV_COLUMNS } from "@entrepot/report";
 import { createLogger } from "@entrepot/runtime";
-import type { Alert } from "@entrepot/schemas";
-import { uniquePrefix } from "@entrepot/testkit";
+import { alertFixture as alert, uniquePrefix } from "@entrepot/testkit";
 import { SecretBox } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -14,30 +13,6 @@ import { DASHBOARD_CSP } from "./dashboardRoutes";
 const KEY = "dashboard-test-key-0123456789";
 const NVDA = { company: "NVDA" };
 const names = { SG: "Singapore", US: "United States" };
-
-function alert(overrides: Partial<Alert> & Pick<Alert, "rule" | "region" | "period">): Alert {
-  const entity = overrides.entity ?? NVDA;
-  return {
-    schemaVersion: 1,
-    alertId: `${overrides.rule}|${Object.values(entity).join("+")}|${overrides.region}|${overrides.period}`,
-    kind: "anomaly",
-    status: "fired",
-    severity: "warning",
-    entity,
-    regionName: overrides.region,
-    baselinePeriod: "FY2024-Q3",
-    observed: 0.22,
-    baseline: 0.13,
-    score: 4.1,
-    threshold: 3.5,
-    summary: `${overrides.region} moved in ${overrides.period}.`,
-    basis: "revenue by customer billing location",
-    evidence: [],
-    revision: 1,
-    detectedAt: "2026-01-01T00:00:00.000Z",
-    ...overrides,
-  };
-}
 
 describe("dashboard and /v1/shares on real Redis", () => {
   const prefix = uniquePrefix("dash");
