@@ -225,6 +225,9 @@ describe("dashboard and HTML report in a browser", () => {
     await live.waitFor({ timeout: 15_000 });
     expect(await live.textContent()).toContain("Live revision.");
     expect(await page.locator("#ep-alerts li").first().getAttribute("data-alert-id")).toBe(SHIFT_ID);
+    // the charts follow: the open explanation shows the new revision
+    await expect.poll(() => details.textContent(), { timeout: 15_000 }).toContain("updated, revision");
+    expect(await details.textContent()).toContain("Live revision.");
 
     await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
     expect(seen.errors).toEqual([]);

@@ -66,7 +66,13 @@
   // --- charts
 
   function drawCharts(host, charts) {
-    for (const c of state.charts.filter((c) => c.host === host)) c.instance.dispose();
+    // an explanation left open stays open (with the marker's new state) across a redraw
+    const open = new Map();
+    for (const c of state.charts.filter((c) => c.host === host)) {
+      const details = c.section.querySelector(".ep-details");
+      if (details && !details.hidden) open.set(c.chart.model.id, details.dataset.markerId);
+      c.instance.dispose();
+    }
     state.charts = state.charts.filter((c) => c.host !== host);
     host.replaceChildren();
     if (charts.length === 0) host.append(el("p", "ep-muted", "No shares for this selection yet."));
@@ -74,6 +80,8 @@
       const section = el("section");
       host.append(section);
       state.charts.push({ host, section, chart, instance: render(section, chart) });
+      const marker = chart.model.markers.find((m) => m.id === open.get(chart.model.id));
+      if (marker) showMarker(section.querySelector(".ep-details"), marker);
     }
   }
 
