@@ -90,3 +90,21 @@ show_tail() {
     printf -- '-----\n' >&2
   fi
 }
+
+# apt_install PACKAGE...: Debian packages with apt-get, as root; `apt-get update` first only when
+# apt does not know one of them yet (a fresh machine's package lists may be empty).
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get is not available; install $* yourself"
+  ((EUID == 0)) || die "run as root, or: sudo apt-get install -y $*"
+  export DEBIAN_FRONTEND=noninteractive
+  local pkg
+  for pkg in "$@"; do
+    if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      log "apt does not know $pkg yet: apt-get update"
+      apt-get update -qq >&2 || die "apt-get update failed"
+      break
+    fi
+  done
+  log "installing $* with apt-get (first run only)"
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
+}

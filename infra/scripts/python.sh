@@ -21,22 +21,6 @@ STAMP="$VENV/.requirements.sha256"
 
 has_module() { "$1" -c "import $2" 2>/dev/null; }
 
-apt_install() {
-  command -v apt-get >/dev/null || die "apt-get is not available; install $* for $SYSTEM_PYTHON yourself"
-  ((EUID == 0)) || die "run as root, or: sudo apt-get install -y $*"
-  export DEBIAN_FRONTEND=noninteractive
-  local pkg
-  for pkg in "$@"; do
-    if ! apt-cache policy "$pkg" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
-      log "apt does not know $pkg yet: apt-get update"
-      apt-get update -qq >&2 || die "apt-get update failed"
-      break
-    fi
-  done
-  log "installing $* with apt-get (first run only)"
-  apt-get install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
-}
-
 venv_ok() {
   [[ -x "$VENV/bin/python" ]] && has_module "$VENV/bin/python" confluent_kafka
 }

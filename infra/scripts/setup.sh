@@ -6,6 +6,7 @@
 #   3. Kafka jars from Maven Central and Debian's redis-server (infra.sh install)
 #   4. the Python examples' dependencies: Debian's python3-confluent-kafka and a venv .tools/py
 #      with examples/python/requirements.txt (python.sh)
+#   5. Debian's chromium for the dashboard and report browser tests (browser.sh)
 # It starts nothing: the CLI and the test harness start Kafka and Redis when they need them.
 set -euo pipefail
 _log_prefix=setup
@@ -27,4 +28,5 @@ CI=true pnpm install --frozen-lockfile --reporter=append-only >&2
 
 bash "$INFRA_SCRIPTS_DIR/infra.sh" install
 bash "$INFRA_SCRIPTS_DIR/python.sh"
+bash "$INFRA_SCRIPTS_DIR/browser.sh"
 log "ready"

@@ -28,6 +28,7 @@ export {
 } from "./routing/decideRouting";
 export { RoutingOutcome } from "./routing/routingOutcome";
 export { DEFAULT_STATE_RETENTION_MS, RoutingState, type RoutingStateOptions } from "./routingState";
+export { type ShareEntity, type SharesRange, SharesStore } from "./sharesStore";
 export {
   DEFAULT_SILENCE_MAX_MS,
   NewSilence,

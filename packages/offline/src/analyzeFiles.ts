@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { createInterface } from "node:readline";
 import {
   basisTextOf,
+  customsCompositions,
   DEFAULT_RULES,
   detectCompany,
   detectCustoms,
@@ -61,6 +62,8 @@ export interface AnalyzeResult {
   /** one per file, in the order given */
   files: FileSummary[];
   compositions: Composition[];
+  /** a reporter's exports by partner and imports by origin of the watched goods, as the detector publishes them */
+  customsCompositions: Composition[];
   /** per company, basis and region: periods no rule could judge, and what they would need */
   notJudged: NotJudged[];
   alerts: Alert[];
@@ -114,6 +117,7 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   const { compositions, drafts } = detectCompany(records, customs, rules);
   const all = [...drafts, ...detectCustoms(customs, rules)].sort((a, b) => a.alertId.localeCompare(b.alertId));
   const alerts = reconcileAlerts(new Map(), all, options.now ?? new Date().toISOString());
+  const { hsPrefixes, group } = rules.reexportSurge;
   return {
     read,
     clean: records.length + customs.length,
@@ -122,6 +126,7 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
     problems,
     files,
     compositions,
+    customsCompositions: (["export", "import"] as const).flatMap((flow) => customsCompositions(customs, { hsPrefixes, flow, group })),
     notJudged: notJudged(compositions, rules),
     alerts,
   };

@@ -15,6 +15,7 @@ import { ZodError, type z } from "zod";
 import { AlertStreams } from "./alertStream";
 import { type ApiKey, authenticate } from "./apiKeys";
 import { RateLimiter } from "./rateLimiter";
+import { dashboardRoutes } from "./dashboard/dashboardRoutes";
 import {
   AlertsQuery,
   CreateSilenceRequest,
@@ -281,5 +282,6 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     await streams.serve(reply.raw, keyId, cursor, req.log);
   });
 
+  void app.register(dashboardRoutes, { redis, topicPrefix });
   return app;
 }

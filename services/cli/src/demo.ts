@@ -4,6 +4,7 @@ import { consumerLag, createKafka, type Kafka, readTopicToEnd } from "@entrepot/
 import { createRedis, type Logger } from "@entrepot/runtime";
 import { Alert, consumerGroupId, topicName, topicsReadBy } from "@entrepot/schemas";
 import { startReceiver, verify } from "@entrepot/webhooks";
+import { serveDemoDashboard } from "./demoDashboard";
 import { infraCommand, infraRunning } from "./infraScripts";
 import {
   createTopics,
@@ -30,6 +31,8 @@ export interface DemoOptions {
   manageInfra: boolean;
   /** write to stdout */
   print: (line: string) => void;
+  /** afterwards keep the services up, with an API serving the dashboard, until Ctrl-C */
+  keepRunning?: boolean;
 }
 
 /** The rules the demo's subscriber asks for: the share shift, and how the customs data reads it. */
@@ -140,6 +143,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     print("");
     print("Full payload of the first webhook:");
     print(JSON.stringify(firstPayload, null, 2));
+    if (options.keepRunning) await serveDemoDashboard({ ...options, prefix, logDir });
     return balanced ? 0 : 1;
   } finally {
     const codes = await stopServices(services);

@@ -7,6 +7,7 @@ import {
   type RulesConfig,
   reconcileAlerts,
 } from "@entrepot/detect";
+import { SharesStore } from "@entrepot/delivery";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import {
@@ -105,6 +106,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const rules = options.rules ?? DEFAULT_RULES;
   const settleMs = options.settleMs ?? 1000;
   const state = new DetectorState(redis, topicPrefix);
+  // the read model of the API's dashboard and GET /v1/shares (the latest composition of each series and period)
+  const shares = new SharesStore(redis, topicPrefix);
   const stage = metrics.stage("detect");
   const producer = new JsonProducer(kafka);
   await producer.start();
@@ -119,6 +122,7 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const evaluate = async (scope: string, clearDirty: () => Promise<void>): Promise<void> => {
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
     await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
+    await shares.put(compositions);
     await state.putAlerts(scope, changes);
     await clearDirty();
     stage.out("shares", compositions.length);

@@ -5,7 +5,7 @@ import { action } from "../cliErrors";
 import { commandTokens, examples, existingFiles } from "../usage";
 import { rulesOption } from "./fileOptions";
 
-/** `entrepot analyze <files...> [--rules r.yaml] [--json]`: offline normalize + detect (services/cli/src/analyze.ts) */
+/** `entrepot analyze <files...> [--rules r.yaml] [--json] [--html f] [--shares f]`: offline normalize + detect (services/cli/src/analyze.ts) */
 export function registerAnalyze(program: Command): void {
   examples(
     program
@@ -13,8 +13,11 @@ export function registerAnalyze(program: Command): void {
       .description("normalize + detect offline (no Kafka, no Redis): share tables and alerts")
       .argument("<files...>", "feed files, or JSON-lines dumps of clean records", existingFiles)
       .addOption(rulesOption())
-      .option("--json", "one alert per line (the alert schema) instead of the tables"),
+      .option("--json", "JSON lines: a summary per file, what was not judged, then one alert per line")
+      .option("--html <file>", "also write a self-contained HTML report: charts of the shares with the alerts marked")
+      .option("--shares <file>", "also write the shares (every region, period and basis) as CSV"),
     "analyze services/cli/samples/nvda-revenue.csv",
     "analyze services/cli/samples/nvda-revenue.csv services/cli/samples/sg-hub-customs.csv --rules services/cli/samples/demo-rules.yaml --json",
+    "analyze services/cli/samples/nvda-revenue.csv --html report.html --shares shares.csv",
   ).action(action((_files: string[], _options: unknown, command: Command) => analyzeCommand(commandTokens(command), print)));
 }

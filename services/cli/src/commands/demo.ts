@@ -10,9 +10,10 @@ interface DemoCommandOptions {
   file?: string;
   /** a file, or false with --no-customs */
   customs?: string | false;
+  keepRunning?: boolean;
 }
 
-/** `entrepot demo [--file f.csv] [--customs c.csv | --no-customs]` (services/cli/src/demo.ts) */
+/** `entrepot demo [--file f.csv] [--customs c.csv | --no-customs] [--keep-running]` (services/cli/src/demo.ts) */
 export function registerDemo(program: Command, repoRoot: string): void {
   examples(
     program
@@ -20,8 +21,10 @@ export function registerDemo(program: Command, repoRoot: string): void {
       .description("the whole pipeline end to end on the sample revenue and customs files")
       .option("--file <file>", "the revenue file (default: services/cli/samples/nvda-revenue.csv)", existingFile)
       .option("--customs <file>", "the customs file (default: services/cli/samples/sg-hub-customs.csv)", existingFile)
-      .option("--no-customs", "the revenue feed alone"),
+      .option("--no-customs", "the revenue feed alone")
+      .option("--keep-running", "then keep the services up and serve the dashboard (its URL is printed) until Ctrl-C"),
     "demo",
+    "demo --keep-running",
     "demo --no-customs",
     "demo --file my-revenue.csv --customs my-customs.csv",
   ).action(
@@ -38,6 +41,7 @@ export function registerDemo(program: Command, repoRoot: string): void {
         logger,
         manageInfra,
         print,
+        keepRunning: options.keepRunning === true,
         ...(options.file ? { file: resolve(options.file) } : {}),
         ...(options.customs === false ? { customsFile: null } : options.customs ? { customsFile: resolve(options.customs) } : {}),
       });
