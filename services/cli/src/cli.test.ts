@@ -83,6 +83,7 @@ describe("every entrepot command", () => {
       "entrepot dlq show",
       "entrepot schemas",
       "entrepot schemas export",
+      "entrepot schemas asyncapi",
     ]);
   });
 
