@@ -1,4 +1,6 @@
 export { Alert, AlertEntity, AlertKind, AlertStatus, Composition, SEVERITY_RANK, Severity } from "./alert";
+export { ASYNCAPI_COMMAND, ASYNCAPI_PATH, asyncApiDocument, asyncApiYaml } from "./asyncapi";
+export { TOPIC_EXAMPLES, type TopicExample } from "./asyncapiExamples";
 export {
   CustomsClean,
   customsCleanKey,
@@ -12,7 +14,7 @@ export {
 } from "./clean";
 export { DeliveryJob, deliveryJobId, Subscription } from "./delivery";
 export { HEADERS } from "./headers";
-export { topicJsonSchemas } from "./jsonSchema";
+export { type JsonSchemaDialect, jsonSchemaOf, topicJsonSchemaFiles, topicJsonSchemas } from "./jsonSchema";
 export { Feed, Provenance, RawRecord, rawRecordKey } from "./provenance";
 export { ReasonCode, Rejection, Stage } from "./rejection";
 export {

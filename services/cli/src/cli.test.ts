@@ -87,6 +87,7 @@ describe("every entrepot command", () => {
       "entrepot replay",
       "entrepot schemas",
       "entrepot schemas export",
+      "entrepot schemas asyncapi",
     ]);
   });
 
