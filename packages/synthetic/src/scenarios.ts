@@ -201,7 +201,8 @@ function quarterlyCompany(
     } else if (scenario === "missing_row" && i === k) {
       p.cells = cells.filter(([l]) => l !== gapRegion.name);
     }
-    if (withTotal) p.cells.push(["Total revenue", total * (scenario === "partial_total" && partial.has(i) ? 1 / (1 - shortfall / 100) : 1)]);
+    if (withTotal)
+      p.cells.push(["Total revenue", total * (scenario === "partial_total" && partial.has(i) ? 1 / (1 - shortfall / 100) : 1)]);
     printed.push(p);
     if (scenario === "basis_change" && i >= k - 1) {
       // from quarter k the company reports by customer headquarters: the hub's billing share moves to the US;
@@ -246,7 +247,13 @@ function quarterlyCompany(
       break;
     case "hypergrowth":
       label.story = `the total grows x8 in two years from ${period(boomFrom)}, every amount with ${noise * 100}% noise; Singapore's share steps ${magnitude > 0 ? "up" : "down"} ${Math.abs(magnitude)} pp in ${at}`;
-      label.alerts.push({ region: SG.id, regionName: SG.name, period: at, direction: magnitude > 0 ? "up" : "down", magnitudePp: magnitude });
+      label.alerts.push({
+        region: SG.id,
+        regionName: SG.name,
+        period: at,
+        direction: magnitude > 0 ? "up" : "down",
+        magnitudePp: magnitude,
+      });
       break;
     default:
       break;

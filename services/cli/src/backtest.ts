@@ -15,13 +15,7 @@ import {
 } from "@entrepot/detect";
 import { analyzeFiles } from "@entrepot/offline";
 import type { Alert } from "@entrepot/schemas";
-import {
-  type AnomalyLabel,
-  type GeneratedFeeds,
-  generateFeeds,
-  SCENARIO_TYPES,
-  type ScenarioType,
-} from "@entrepot/synthetic";
+import { type AnomalyLabel, type GeneratedFeeds, generateFeeds, SCENARIO_TYPES, type ScenarioType } from "@entrepot/synthetic";
 import { NOTICE_RULE, type ScenarioResult, scoreScenarios } from "./backtestScenarios";
 import { feedOptions, GenerateUsageError } from "./generate";
 import { rulesOption } from "./rulesOption";
@@ -122,7 +116,9 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
     const alerts: BacktestAlert[] = final.alerts.filter((a) => !isScenario(a)).map((a) => ({ ...toAlert(a), firstSeen: seen(a) }));
     const finalIds = new Set(final.alerts.map((a) => a.alertId));
     const gone = [...everSeen.values()].filter((a) => !finalIds.has(a.alertId) && !isScenario(a));
-    const scenarioAlerts = final.alerts.filter(isScenario).map((a) => ({ ...toAlert(a), observed: a.observed, baseline: a.baseline, firstSeen: seen(a) }));
+    const scenarioAlerts = final.alerts
+      .filter(isScenario)
+      .map((a) => ({ ...toAlert(a), observed: a.observed, baseline: a.baseline, firstSeen: seen(a) }));
     return {
       feeds,
       rules,
@@ -352,13 +348,18 @@ export function formatBacktest(run: BacktestRun, command: string): string {
 }
 
 const SCENARIO_STORY: Record<ScenarioType, string> = {
-  split_out: 'Singapore split out of "Other countries" part-way: `(incl. Singapore)` then `Singapore` + `(excl. Singapore)`; a split-out notice in that quarter, no alert',
-  basis_change: "billing basis, then customer headquarters (the hub's share partly moves to the US), the quarter before recast on both; a basis-change notice on the recast quarter, no alert",
-  opaque_region: "a region with a label nobody knows (`Xandoria`, `Zone Meridian`, ...) in every quarter; an unrecognized-region notice in the first, no alert",
+  split_out:
+    'Singapore split out of "Other countries" part-way: `(incl. Singapore)` then `Singapore` + `(excl. Singapore)`; a split-out notice in that quarter, no alert',
+  basis_change:
+    "billing basis, then customer headquarters (the hub's share partly moves to the US), the quarter before recast on both; a basis-change notice on the recast quarter, no alert",
+  opaque_region:
+    "a region with a label nobody knows (`Xandoria`, `Zone Meridian`, ...) in every quarter; an unrecognized-region notice in the first, no alert",
   missing_row: "one region's row absent one quarter, the total row still counting it; a data-gap notice, no alert",
   partial_total: "one or two quarters whose regions add up to 90-97% of the reported total; a total-mismatch notice each, no alert",
-  hypergrowth: "the total x8 in two years, 10% noise on every amount (a volatile mix), no total row; Singapore's share steps 8-15 pp (70% up, 30% down): one alert expected",
-  annual: "an annual filer (12 fiscal years, `FY2013`-style periods, total row); Singapore's share steps up 8-15 pp one year: one alert expected",
+  hypergrowth:
+    "the total x8 in two years, 10% noise on every amount (a volatile mix), no total row; Singapore's share steps 8-15 pp (70% up, 30% down): one alert expected",
+  annual:
+    "an annual filer (12 fiscal years, `FY2013`-style periods, total row); Singapore's share steps up 8-15 pp one year: one alert expected",
 };
 
 /** The report's per-scenario tables: alerts expected vs raised, and notices expected vs found. */
