@@ -1,3 +1,4 @@
+import { SCENARIO_TYPES } from "@entrepot/synthetic";
 import { describe, expect, it } from "vitest";
 import { formatBacktest, runBacktest } from "./backtest";
 
@@ -22,15 +23,7 @@ describe("entrepot backtest (generate -> analyze -> score)", () => {
     // one company per scenario, each scored on its own; the table shapes give their notices and no alert
     expect(run.result.outcomes.every((o) => !o.label.entity.company?.startsWith("SCN"))).toBe(true);
     const scenarios = new Map(run.scenarios.byScenario.map((m) => [m.scenario, m]));
-    expect([...scenarios.keys()]).toEqual([
-      "split_out",
-      "basis_change",
-      "opaque_region",
-      "missing_row",
-      "partial_total",
-      "hypergrowth",
-      "annual",
-    ]);
+    expect([...scenarios.keys()]).toEqual([...SCENARIO_TYPES]);
     for (const m of scenarios.values()) expect(m.companies).toBe(1);
     for (const name of ["split_out", "basis_change", "opaque_region", "missing_row", "partial_total"] as const)
       expect(scenarios.get(name)).toMatchObject({

@@ -1,38 +1,28 @@
+import type { BacktestAlert, TypeMetrics } from "@entrepot/detect";
 import { NOTICE_TYPES, type NoticeType, SCENARIO_TYPES, type ScenarioLabel, type ScenarioType } from "@entrepot/synthetic";
 
 /** An alert of the final state as the scenario scoring needs it (any kind: anomalies are scored, notices counted). */
-export interface ScenarioAlert {
-  alertId: string;
-  rule: string;
-  kind: string;
-  entity: Record<string, string>;
-  region: string;
-  period: string;
+export interface ScenarioAlert extends BacktestAlert {
+  /** the share the alert reports, and the one it compares with (their order gives the direction) */
   observed: number;
   baseline: number;
   /** the period of the data with which the alert was first raised (the replay) */
   firstSeen: string;
 }
 
-export interface ScenarioMetrics {
+/**
+ * One scenario's figures, with the anomaly types' meaning (`TypeMetrics`): `detected` counts expected
+ * alerts with a true alert, `falseAlerts` every anomaly alert on the scenario's companies that matches
+ * nothing labelled, `echoes` alerts on another region inside an expected alert's window.
+ */
+export interface ScenarioMetrics
+  extends Pick<TypeMetrics, "detected" | "truePositives" | "falseAlerts" | "echoes" | "precision" | "recall" | "f1" | "meanDelay"> {
   scenario: ScenarioType;
   companies: number;
   /** anomaly alerts the labels expect */
   expected: number;
-  /** expected alerts with at least one true alert */
-  detected: number;
-  truePositives: number;
-  /** anomaly alerts on the scenario's companies that match nothing labelled */
-  falseAlerts: number;
-  /** alerts on another region of the company inside an expected alert's window (neither true nor false) */
-  echoes: number;
-  precision: number | null;
-  recall: number | null;
-  f1: number | null;
   /** detected alerts whose first true alert moves the way the label says */
   directionRight: number;
-  /** mean periods from the labelled period to the first true alert (quarters, or years for annual filers) */
-  meanDelay: number | null;
   noticesExpected: number;
   noticesFound: number;
   /** notices on the scenario's companies that no label expects */
