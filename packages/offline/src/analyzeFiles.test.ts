@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadRulesFile } from "@entrepot/detect";
+import { parseMapping } from "@entrepot/normalize";
 import { Alert } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { ANALYZE_EXIT, analyzeExitCode, analyzeFiles, formatAnalysis } from "./analyzeFiles";
 import { cleanFactsOf } from "./cleanFacts";
+import { normalizeFile } from "./normalizeFile";
 
 /** The CLI's samples (services/cli/samples/README.md): NVDA's revenue by billing region, the constructed Singapore-hub customs, the demo's watch list. */
 const samples = join(import.meta.dirname, "../../../services/cli/samples");
@@ -56,6 +58,69 @@ describe("entrepot analyze (offline: normalize + detect, no infrastructure)", ()
     writeFileSync(file, `${lines.join("\n")}\n`);
     const fromClean = await analyzeFiles({ files: [file], now: "2026-01-01T00:00:00.000Z" });
     expect(fromClean.alerts).toEqual(fromCsv.alerts);
+  });
+
+  it("reads what normalizeFile writes (envelopes, one file per feed) and gives the same alerts as the feed files", async () => {
+    const now = "2026-01-01T00:00:00.000Z";
+    const dir = mkdtempSync(join(tmpdir(), "analyze-envelopes-"));
+    const dumps: string[] = [];
+    for (const [i, file] of [SAMPLE, SG_HUB_CUSTOMS].entries()) {
+      const out = join(dir, `clean-${i}.jsonl`);
+      await normalizeFile({ file, out, rejects: join(dir, `rejects-${i}.jsonl`) });
+      dumps.push(out);
+    }
+    const fromCsv = await analyzeFiles({ files: [SAMPLE, SG_HUB_CUSTOMS], rules: watchRules(), now });
+    const fromDumps = await analyzeFiles({ files: dumps, rules: watchRules(), now });
+    expect(fromDumps).toMatchObject({ read: 60 + 145, clean: 60 + 145, customs: 145, problems: [] });
+    expect(fromDumps.alerts.length).toBeGreaterThan(5);
+    expect(fromDumps.alerts).toEqual(fromCsv.alerts);
+    expect(fromDumps.compositions).toEqual(fromCsv.compositions);
+    // a broken line of an envelope file is a schema_violation naming the line, the rest is read
+    const broken = join(dir, "broken.jsonl");
+    writeFileSync(broken, `${readFileSync(dumps[0] as string, "utf8")}{"feed":"revenue","key":"k","value":{"company":"NVDA"}}\nnot json\n`);
+    const partial = await analyzeFiles({ files: [broken], now });
+    expect(partial.problems).toEqual([
+      expect.objectContaining({ file: "broken.jsonl", line: 61, reason: "schema_violation" }),
+      expect.objectContaining({ file: "broken.jsonl", line: 62, reason: "schema_violation", message: "not JSON" }),
+    ]);
+    expect(partial.clean).toBe(60);
+  });
+
+  it("reads feed files with the feed, layout, mapping and default basis given", async () => {
+    const now = "2026-01-01T00:00:00.000Z";
+    const dir = mkdtempSync(join(tmpdir(), "analyze-reading-"));
+    // the sample with other column names and no basis column, read through a mapping
+    const [header, ...rows] = readFileSync(SAMPLE, "utf8").trim().split("\n");
+    const renamed = (header as string)
+      .replace("company,fiscal_period,region,revenue", "ticker,quarter,area,sales")
+      .replace(",basis", ",kind");
+    const file = join(dir, "renamed.csv");
+    writeFileSync(file, `${[renamed, ...rows.map((r) => r.replace(",billing,", ",x,"))].join("\n")}\n`);
+    const mapping = parseMapping({
+      name: "renamed",
+      feed: "revenue",
+      columns: {
+        company: "ticker",
+        fiscal_period: "quarter",
+        region: "area",
+        revenue: "sales",
+        scale: "scale",
+        reported_at: "reported_at",
+      },
+    });
+    const plain = await analyzeFiles({ files: [file], now });
+    expect(plain.clean).toBe(0);
+    const mapped = await analyzeFiles({ files: [file], now, reading: { mapping } });
+    const csv = await analyzeFiles({ files: [SAMPLE], now });
+    expect(mapped.clean).toBe(60);
+    expect(mapped.alerts.map((a) => a.alertId)).toEqual(csv.alerts.map((a) => a.alertId));
+    const hq = await analyzeFiles({ files: [file], now, reading: { mapping }, normalize: { defaultBasis: "headquarters" } });
+    expect(hq.alerts.map((a) => a.alertId)).toEqual(csv.alerts.map((a) => `${a.alertId}|headquarters`));
+    for (const a of hq.alerts) expect(a.summary).toContain("revenue by customer headquarters location");
+    // a file of the other feed is rejected as a whole when the feed is given
+    const wrongFeed = await analyzeFiles({ files: [SAMPLE], now, reading: { feed: "customs" } });
+    expect(wrongFeed.clean).toBe(0);
+    expect(wrongFeed.problems[0]?.reason).toBe("unknown_format");
   });
 
   it("reads customs files too: mirror gap, re-export surge, and with a watch list billing-vs-shipping divergence and corroboration", async () => {

@@ -19,14 +19,17 @@ import {
   totalsCoverage,
 } from "@entrepot/detect";
 import { MemoryRevisionStore, type NormalizeOptions, NormalizeStage } from "@entrepot/normalize";
-import { type Alert, type Composition, CustomsClean, RevenueClean } from "@entrepot/schemas";
-import { stageFile } from "./stageFile";
+import type { Alert, Composition, CustomsClean, RevenueClean } from "@entrepot/schemas";
+import { cleanDumpKind, parseCleanLine } from "./cleanDump";
+import { type StageFileOptions, stageFile } from "./stageFile";
 
 export interface AnalyzeOptions {
   files: readonly string[];
   rules?: RulesConfig;
-  /** FX rates and the other normalization options, as the normalizer service takes them */
+  /** FX rates, the default basis and the other normalization options, as the normalizer service takes them */
   normalize?: NormalizeOptions;
+  /** how feed files are read (`entrepot normalize` / `ingest` take the same): the feed, a layout instead of detection, a column mapping */
+  reading?: Omit<StageFileOptions, "ingestRun">;
   /** `detectedAt` of the alerts (default: now) */
   now?: string;
 }
@@ -74,7 +77,8 @@ export interface AnalyzeResult {
  * code as the streaming pipeline (readFeed, the NormalizeStage with its revisions, detectCompany,
  * detectCustoms, reconcileAlerts), so the same input gives the same alerts. A file is either a
  * feed file any ingestor layout reads (revenue or customs CSV, Comtrade, JSON lines...) or a
- * JSON-lines dump of clean records (`*.jsonl` whose first line is a RevenueClean or a CustomsClean).
+ * JSON-lines dump of clean records (`*.jsonl` / `*.ndjson` whose first line is a RevenueClean or a
+ * CustomsClean, bare or in the `{"feed","key","value"}` envelope `entrepot normalize --out` writes).
  */
 export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResult> {
   const rules = options.rules ?? DEFAULT_RULES;
@@ -88,23 +92,22 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   for (const file of options.files) {
     const name = basename(file);
     const before = { read, duplicates, records: records.length, customs: customs.length, problems: problems.length };
-    const dump = file.endsWith(".jsonl") ? await cleanDumpKind(file) : undefined;
+    const dump = /\.(jsonl|ndjson)$/i.test(file) ? await cleanDumpKind(file) : undefined;
     if (dump) {
       let line = 0;
       for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
         line++;
         if (!text.trim()) continue;
         read++;
-        const parsed = dump === "revenue" ? RevenueClean.safeParse(parseJson(text)) : CustomsClean.safeParse(parseJson(text));
-        if (parsed.success) {
-          if (dump === "revenue") records.push(parsed.data as RevenueClean);
-          else customs.push(parsed.data as CustomsClean);
-        } else problems.push({ file: name, line, reason: "schema_violation", message: parsed.error.issues[0]?.message ?? "invalid" });
+        const parsed = parseCleanLine(text, dump);
+        if (!parsed.ok) problems.push({ file: name, line, reason: "schema_violation", message: parsed.message });
+        else if (parsed.feed === "revenue") records.push(parsed.record);
+        else customs.push(parsed.record);
       }
       files.push(fileSummary(name, before, { read, duplicates, records, customs, problems }, rules));
       continue;
     }
-    for await (const row of stageFile(file, stage, { ingestRun: "analyze" })) {
+    for await (const row of stageFile(file, stage, { ...options.reading, ingestRun: "analyze" })) {
       read++;
       if (row.outcome === "duplicate") duplicates++;
       else if (row.outcome === "rejected")
@@ -169,7 +172,9 @@ function summaryLine(f: FileSummary): string {
     .map(([r, n]) => `${r} ${n}`)
     .join(", ");
   const c = f.coverage;
-  const gaps = c.gaps.map((g) => `${g.period}${g.basis === "billing" ? "" : ` ${g.basis}`}: regions ${pct(g.coverage)} of ${money(g.totalUsd)}`);
+  const gaps = c.gaps.map(
+    (g) => `${g.period}${g.basis === "billing" ? "" : ` ${g.basis}`}: regions ${pct(g.coverage)} of ${money(g.totalUsd)}`,
+  );
   const coverage = c.periods
     ? `; ${c.periods} periods, ${c.withTotal} with a reported total, ${c.matched} add up to it${gaps.length ? ` (${gaps.join("; ")})` : ""}`
     : "";
@@ -213,7 +218,10 @@ export function formatAnalysis(result: AnalyzeResult, rules: RulesConfig = DEFAU
     const regions = [...new Map(comps.flatMap((c) => c.parts.map((p) => [p.region, p.name] as const))).entries()];
     const width = Math.max(...regions.map(([, n]) => Math.min(n.length, 16)), 7);
     const totals = comps.some((c) => c.reportedTotal !== undefined);
-    lines.push("", `shares of ${key} (${comps[0] ? basisTextOf(comps[0], rules.basis) : rules.basis}${totals ? ", over the reported total" : ""})`);
+    lines.push(
+      "",
+      `shares of ${key} (${comps[0] ? basisTextOf(comps[0], rules.basis) : rules.basis}${totals ? ", over the reported total" : ""})`,
+    );
     lines.push(
       [
         "period".padEnd(10),
@@ -245,22 +253,3 @@ export function formatAnalysis(result: AnalyzeResult, rules: RulesConfig = DEFAU
 }
 
 const span = (periods: readonly string[]) => (periods.length > 1 ? `${periods[0]}..${periods[periods.length - 1]}` : (periods[0] ?? ""));
-
-async function cleanDumpKind(file: string): Promise<"revenue" | "customs" | undefined> {
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
-    if (!text.trim()) continue;
-    const value = parseJson(text);
-    if (RevenueClean.safeParse(value).success) return "revenue";
-    if (CustomsClean.safeParse(value).success) return "customs";
-    return undefined;
-  }
-  return undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -8,5 +8,7 @@ export {
   type FileSummary,
   formatAnalysis,
 } from "./analyzeFiles";
-export { type NormalizeFileOptions, normalizeFile, type OfflineReport } from "./normalizeFile";
+export { CleanEnvelope } from "./cleanDump";
 export { cleanFactsOf } from "./cleanFacts";
+export { type NormalizeFileOptions, normalizeFile, type OfflineReport } from "./normalizeFile";
+export type { StageFileOptions } from "./stageFile";

@@ -2,11 +2,12 @@ import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { type Format, type Mapping, MemoryRevisionStore, type NormalizeOptions, NormalizeStage } from "@entrepot/normalize";
 import type { Feed } from "@entrepot/schemas";
+import type { CleanEnvelope } from "./cleanDump";
 import { stageFile } from "./stageFile";
 
 export interface NormalizeFileOptions {
   file: string;
-  /** clean facts, JSON lines `{"feed","key","value"}` (the key and value as on the clean topics) */
+  /** clean facts, JSON lines `{"feed","key","value"}` (`CleanEnvelope`: the key and value as on the clean topics; `analyzeFiles` reads them) */
   out: string;
   /** dead letters, JSON lines (the rejection schema) */
   rejects: string;
@@ -56,7 +57,10 @@ export async function normalizeFile(options: NormalizeFileOptions): Promise<Offl
       if (row.outcome === "duplicate") report.duplicates += 1;
       else if (row.outcome === "clean") {
         report.clean += 1;
-        await writeLine(cleanOut, { feed: row.fact.feed, key: row.key, value: row.fact.record });
+        const { fact, key } = row;
+        const envelope: CleanEnvelope =
+          fact.feed === "revenue" ? { feed: "revenue", key, value: fact.record } : { feed: "customs", key, value: fact.record };
+        await writeLine(cleanOut, envelope);
       } else {
         report.rejected += 1;
         report.byReason[row.reason] = (report.byReason[row.reason] ?? 0) + 1;

@@ -14,7 +14,9 @@ import {
   type TypeMetrics,
 } from "@entrepot/detect";
 import { analyzeFiles } from "@entrepot/offline";
-import { type AnomalyLabel, type GeneratedFeeds, generateFeeds } from "@entrepot/synthetic";
+import type { Alert } from "@entrepot/schemas";
+import { type AnomalyLabel, type GeneratedFeeds, generateFeeds, SCENARIO_TYPES, type ScenarioType } from "@entrepot/synthetic";
+import { NOTICE_RULE, type ScenarioResult, scoreScenarios } from "./backtestScenarios";
 import { feedOptions, GenerateUsageError } from "./generate";
 import { rulesOption } from "./rulesOption";
 
@@ -34,6 +36,8 @@ export interface BacktestRun {
   result: BacktestResult;
   /** anomaly alerts raised at some point of the quarter-by-quarter replay and gone from the final state (retracted) */
   transient: BacktestResult;
+  /** the real-world scenario companies (split-outs, basis changes, ...): alerts and notices against their labels */
+  scenarios: ScenarioResult;
   /** revenue rows the normalizer rejected (0 expected) */
   rejected: number;
   /** replay steps (one per quarter's publication date) */
@@ -75,14 +79,15 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
     writeFileSync(customsFile, feeds.customsCsv);
     const final = await analyzeFiles({ files: [revenueFile, customsFile], rules, now: NOW });
 
-    // the quarter-by-quarter replay of the revenue feed
+    // the replay of the revenue feed as published: one step per publication date; an alert is first seen
+    // with its company's latest period published that day (companies publish quarters or fiscal years)
     const latestPeriod = new Map<string, string>();
     for (const row of feeds.revenue) {
-      const seen = latestPeriod.get(row.reported_at);
-      if (!seen || (periodOrdinal(row.fiscal_period)?.index ?? 0) > (periodOrdinal(seen)?.index ?? 0))
-        latestPeriod.set(row.reported_at, row.fiscal_period);
+      const key = `${row.reported_at}|${row.company}`;
+      const seen = latestPeriod.get(key);
+      if (!seen || periodIndex(row.fiscal_period) > periodIndex(seen)) latestPeriod.set(key, row.fiscal_period);
     }
-    const cuts = [...latestPeriod.keys()].sort();
+    const cuts = [...new Set(feeds.revenue.map((r) => r.reported_at))].sort();
     const firstSeen = new Map<string, string>();
     const everSeen = new Map<string, BacktestAlert>();
     const cutFile = join(dir, "revenue-replay.csv");
@@ -92,7 +97,8 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
       writeFileSync(cutFile, header + lines.filter((_, i) => (feeds.revenue[i]?.reported_at ?? "~") <= cut).join("\n"));
       const step = await analyzeFiles({ files: [cutFile], rules, now: NOW });
       for (const a of step.alerts) {
-        if (!firstSeen.has(a.alertId)) firstSeen.set(a.alertId, latestPeriod.get(cut) as string);
+        const period = latestPeriod.get(`${cut}|${a.entity.company}`);
+        if (!firstSeen.has(a.alertId) && period) firstSeen.set(a.alertId, period);
         everSeen.set(a.alertId, toAlert(a));
       }
     }
@@ -103,14 +109,22 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
       const [reporter, period] = key.split("|") as [string, string];
       observed.push({ entity: { reporter }, period });
     }
-    const alerts: BacktestAlert[] = final.alerts.map((a) => ({ ...toAlert(a), firstSeen: firstSeen.get(a.alertId) ?? a.period }));
+    // the anomaly types are scored by `backtest`, the scenario companies by `scoreScenarios`
+    const scenarioCompanies = new Set(feeds.scenarios.map((l) => l.entity.company));
+    const isScenario = (a: { entity: Record<string, string> }) => scenarioCompanies.has(a.entity.company ?? "");
+    const seen = (a: Alert) => firstSeen.get(a.alertId) ?? a.period;
+    const alerts: BacktestAlert[] = final.alerts.filter((a) => !isScenario(a)).map((a) => ({ ...toAlert(a), firstSeen: seen(a) }));
     const finalIds = new Set(final.alerts.map((a) => a.alertId));
-    const gone = [...everSeen.values()].filter((a) => !finalIds.has(a.alertId));
+    const gone = [...everSeen.values()].filter((a) => !finalIds.has(a.alertId) && !isScenario(a));
+    const scenarioAlerts = final.alerts
+      .filter(isScenario)
+      .map((a) => ({ ...toAlert(a), observed: a.observed, baseline: a.baseline, firstSeen: seen(a) }));
     return {
       feeds,
       rules,
       result: backtest(feeds.labels, alerts, observed),
       transient: backtest(feeds.labels, gone, observed),
+      scenarios: scoreScenarios(feeds.scenarios, scenarioAlerts),
       rejected: final.problems.length,
       cuts: cuts.length,
     };
@@ -118,6 +132,9 @@ export async function runBacktest(options: BacktestRunOptions): Promise<Backtest
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A fiscal quarter's or fiscal year's place in time (a year counts as its fourth quarter), for the latest period of a company. */
+const periodIndex = (period: string) => periodOrdinal(period)?.index ?? Number(/^FY(\d{4})$/.exec(period)?.[1] ?? 0) * 4 + 3;
 
 const fmt = (v: number | null, digits = 2) => (v === null ? "–" : v.toFixed(digits));
 const atLeast5 = (l: { magnitudePp: number }) => Math.abs(l.magnitudePp) >= 5;
@@ -149,14 +166,16 @@ export function formatBacktest(run: BacktestRun, command: string): string {
       `one each of gradual climb, drop, seasonality, restatement, missing quarters); magnitudes drawn uniformly from 2-15 pp, starting after ` +
       `8 quarters of history. Customs: ${o.hubs} hubs x ${o.quarters * 3} months of imports of HS 854231/847330 from TW and KR and exports to ` +
       `six destinations; every other hub has a labelled surge (exports to CN +60-200% of the destinations-of-concern level, imports +25-60%). ` +
-      `${feeds.revenue.length} revenue rows (${run.rejected} rejected by the normalizer), ${feeds.customs.length} customs rows, ${feeds.labels.length} labels.`,
+      `Real-world scenarios: ${o.scenarios} companies of each of ${SCENARIO_TYPES.length} kinds (SCN0001..., labels in \`scenarios.json\`; see "Real-world scenarios" below). ` +
+      `${feeds.revenue.length} revenue rows (${run.rejected} rejected by the normalizer), ${feeds.customs.length} customs rows, ` +
+      `${feeds.labels.length} anomaly labels, ${feeds.scenarios.length} scenario labels.`,
     "",
     `**Pipeline**: \`analyzeFiles\` — the code of \`entrepot analyze\` (readFeed -> normalizeRecord -> detectCompany/detectCustoms -> ` +
       `reconcileAlerts) — on the generated CSV files, rules ${rules === DEFAULT_RULES ? "at their defaults" : "from the rules file given"} ` +
       `(share shift: ${rules.shareShift.minShiftPp} pp and z ${rules.shareShift.minZ}; level shift: h ${rules.levelShift.h}, k ${rules.levelShift.k}, ` +
       `${rules.levelShift.minShiftPp} pp, reference ${rules.levelShift.referenceLength} quarters). Delay: the revenue feed is replayed as published ` +
-      `(${run.cuts} steps, one per quarter's publication date, restatements a quarter later), and a detection's delay is the number of periods ` +
-      `from the anomaly's start to the quarter whose data first raised the alert.`,
+      `(${run.cuts} steps, one per publication date of a quarter or a fiscal year, restatements a quarter later), and a detection's delay is the number of periods ` +
+      `from the anomaly's start to the period whose data first raised the alert (the company's latest period published that day).`,
     "",
     "## The aim of issue 4",
     "",
@@ -298,6 +317,7 @@ export function formatBacktest(run: BacktestRun, command: string): string {
     `- Restatements: the erroneous first figure raised ${transientRestated} alert(s) during the replay; the restatement a quarter later ` +
       `retracted them, and ${find(all, "restatement")?.falseAlerts ?? 0} false alert(s) remain on restated entities in the final state.`,
   );
+  lines.push(...scenarioSection(run.scenarios));
   lines.push(
     "",
     "## Matching",
@@ -325,6 +345,56 @@ export function formatBacktest(run: BacktestRun, command: string): string {
     "",
   );
   return lines.join("\n");
+}
+
+const SCENARIO_STORY: Record<ScenarioType, string> = {
+  split_out:
+    'Singapore split out of "Other countries" part-way: `(incl. Singapore)` then `Singapore` + `(excl. Singapore)`; a split-out notice in that quarter, no alert',
+  basis_change:
+    "billing basis, then customer headquarters (the hub's share partly moves to the US), the quarter before recast on both; a basis-change notice on the recast quarter, no alert",
+  opaque_region:
+    "a region with a label nobody knows (`Xandoria`, `Zone Meridian`, ...) in every quarter; an unrecognized-region notice in the first, no alert",
+  missing_row: "one region's row absent one quarter, the total row still counting it; a data-gap notice, no alert",
+  partial_total: "one or two quarters whose regions add up to 90-97% of the reported total; a total-mismatch notice each, no alert",
+  hypergrowth:
+    "the total x8 in two years, 10% noise on every amount (a volatile mix), no total row; Singapore's share steps 8-15 pp (70% up, 30% down): one alert expected",
+  annual:
+    "an annual filer (12 fiscal years, `FY2013`-style periods, total row); Singapore's share steps up 8-15 pp one year: one alert expected",
+};
+
+/** The report's per-scenario tables: alerts expected vs raised, and notices expected vs found. */
+function scenarioSection(result: ScenarioResult): string[] {
+  const lines = [
+    "",
+    "## Real-world scenarios",
+    "",
+    "Tables as companies print them. Each scenario is scored on its own: expected alerts (recall, direction, delay), every other anomaly " +
+      "alert on its companies (false alerts), and the notices an analyst expects (found) or not (unexpected).",
+    "",
+    "| scenario | what happens | companies |",
+    "|---|---|---:|",
+    ...result.byScenario.map((m) => `| ${m.scenario} | ${SCENARIO_STORY[m.scenario]} | ${m.companies} |`),
+    "",
+    "| scenario | expected alerts | detected | recall | true alerts | false alerts | echoes | precision | F1 | direction right | mean delay (periods) | notices expected | found | unexpected notices |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const m of result.byScenario)
+    lines.push(
+      `| ${m.scenario} | ${m.expected} | ${m.detected} | ${fmt(m.recall)} | ${m.truePositives} | ${m.falseAlerts} | ${m.echoes} | ${fmt(m.precision)} | ` +
+        `${fmt(m.f1)} | ${m.expected ? `${m.directionRight}/${m.detected}` : "–"} | ${fmt(m.meanDelay, 1)} | ${m.noticesExpected} | ${m.noticesFound} | ${m.noticesUnexpected} |`,
+    );
+  lines.push(
+    "",
+    "Delay is in quarters, in fiscal years for `annual`. A true alert is on the labelled region, first seen in the replay from one period " +
+      "before the labelled one to 4 quarters (2 years) after; an alert on another region in that window is an echo.",
+    "",
+    "| notice | rule | expected | found | unexpected |",
+    "|---|---|---:|---:|---:|",
+    ...result.byNotice.map((n) => `| ${n.notice} | \`${NOTICE_RULE[n.notice]}\` | ${n.expected} | ${n.found} | ${n.unexpected} |`),
+    "",
+    `Not found: ${result.missed.length}${result.missed.length ? ` (${result.missed.slice(0, 12).join("; ")}${result.missed.length > 12 ? "; ..." : ""})` : ""}.`,
+  );
+  return lines;
 }
 
 /** `entrepot backtest [--seed N] [--companies N] [--quarters N] [--rules r.yaml] [--out report.md]`: prints (or writes) the Markdown report. */

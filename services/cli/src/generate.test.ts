@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { entityKey } from "@entrepot/detect";
 import { analyzeFiles } from "@entrepot/offline";
-import type { AnomalyLabel } from "@entrepot/synthetic";
+import { type AnomalyLabel, SCENARIO_TYPES, type ScenarioLabel } from "@entrepot/synthetic";
 import { describe, expect, it } from "vitest";
 import { GenerateUsageError, generateCommand } from "./generate";
 
@@ -20,7 +20,8 @@ describe("entrepot generate", () => {
     expect(run(["--seed", "11", "--out", a, "--companies", "24", "--quarters", "16"]).code).toBe(0);
     const { out } = run(["--seed", "11", "--out", b, "--companies", "24", "--quarters", "16"]);
     expect(out[0]).toMatch(/24 companies x 16 quarters/);
-    for (const f of ["revenue.csv", "customs.csv", "labels.json"]) expect(readFileSync(join(b, f))).toEqual(readFileSync(join(a, f)));
+    for (const f of ["revenue.csv", "customs.csv", "labels.json", "scenarios.json"])
+      expect(readFileSync(join(b, f))).toEqual(readFileSync(join(a, f)));
   });
 
   it("rejects a missing --out and bad numbers", () => {
@@ -37,7 +38,8 @@ describe("entrepot generate", () => {
     expect(result.problems).toEqual([]);
     const byCompany = new Map<string, typeof result.compositions>();
     for (const c of result.compositions) byCompany.set(entityKey(c.entity), [...(byCompany.get(entityKey(c.entity)) ?? []), c]);
-    expect(byCompany.size).toBe(24);
+    // 24 companies with an anomaly label, one company per real-world scenario
+    expect(byCompany.size).toBe(24 + SCENARIO_TYPES.length);
     for (const label of labels.filter((l) => l.feed === "revenue")) {
       const comps = byCompany.get(entityKey(label.entity)) ?? [];
       const periods = comps.map((c) => c.period);
@@ -59,5 +61,13 @@ describe("entrepot generate", () => {
       }
     }
     expect(result.customs).toBe(readFileSync(join(dir, "customs.csv"), "utf8").trimEnd().split("\n").length - 1);
+    // the scenario labels name regions as the normalizer resolves them (an unknown label's LABEL: id included)
+    const scenarios = JSON.parse(readFileSync(join(dir, "scenarios.json"), "utf8")) as ScenarioLabel[];
+    expect(scenarios.map((l) => l.scenario)).toEqual([...SCENARIO_TYPES]);
+    for (const l of scenarios)
+      for (const e of [...l.alerts, ...l.notices.filter((n) => n.region !== "*" && n.region !== "TOTAL")]) {
+        const parts = (byCompany.get(entityKey(l.entity)) ?? []).flatMap((c) => c.parts);
+        expect(parts.find((p) => p.region === e.region)?.name, `${l.scenario} ${e.region}`).toBe(e.regionName);
+      }
   });
 });

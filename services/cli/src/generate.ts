@@ -28,13 +28,14 @@ export function feedOptions(values: { seed?: string; companies?: string; quarter
   };
 }
 
-/** Writes revenue.csv, customs.csv and labels.json into `out` (created if missing). */
+/** Writes revenue.csv, customs.csv, labels.json and scenarios.json into `out` (created if missing). */
 export function writeFeeds(feeds: GeneratedFeeds, out: string): string[] {
   mkdirSync(out, { recursive: true });
   const files: [string, string][] = [
     ["revenue.csv", feeds.revenueCsv],
     ["customs.csv", feeds.customsCsv],
     ["labels.json", feeds.labelsJson],
+    ["scenarios.json", feeds.scenariosJson],
   ];
   for (const [name, text] of files) writeFileSync(join(out, name), text);
   return files.map(([name]) => join(out, name));

@@ -1,6 +1,6 @@
 import { readMappingFile } from "@entrepot/feeds";
 import { FORMATS, type Format } from "@entrepot/normalize";
-import { Feed } from "@entrepot/schemas";
+import { Feed, RevenueBasis } from "@entrepot/schemas";
 import { InvalidArgumentError, Option } from "commander";
 import { existingFile } from "../usage";
 
@@ -34,6 +34,12 @@ export function mappingFile(value: string): string {
 }
 
 export const mappingOption = () => new Option("--mapping <file>", "read the file through a column mapping (JSON)").argParser(mappingFile);
+
+/** FX rates to USD over those of ENTREPOT_FX_TO_USD (checked by the same parser when the command runs) */
+export const fxOption = () => new Option("--fx <rates>", "FX rates to USD, e.g. EUR=1.08,TWD=0.031 (over ENTREPOT_FX_TO_USD)");
+
+export const basisOption = () =>
+  new Option("--basis <basis>", "basis of revenue rows without a basis column (default: billing)").choices(RevenueBasis.options);
 
 export const rulesOption = () =>
   new Option("--rules <file>", "detection rules (YAML or JSON; default: every rule's defaults)").argParser(existingFile);

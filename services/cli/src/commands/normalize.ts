@@ -4,14 +4,16 @@ import { action } from "../cliErrors";
 import { checkFeedFile, noUsableRow } from "../inputChecks";
 import { offlineNormalize } from "../offlineNormalize";
 import { examples, existingFile, outputFile, requiredOption, UsageError } from "../usage";
-import { type FileReadingOptions, feedOption, formatOption, mappingOption } from "./fileOptions";
+import { basisOption, type FileReadingOptions, feedOption, formatOption, fxOption, mappingOption } from "./fileOptions";
 
 interface NormalizeOptions extends FileReadingOptions {
   out: string;
   rejects?: string;
+  fx?: string;
+  basis?: string;
 }
 
-/** `entrepot normalize <file> --out clean.jsonl [--rejects r.jsonl] [--feed F] [--format F] [--mapping m.json]`: no Kafka, no Redis */
+/** `entrepot normalize <file> --out clean.jsonl [--rejects r.jsonl] [--feed F] [--format F] [--mapping m.json] [--fx R] [--basis B]`: no Kafka, no Redis */
 export function registerNormalize(program: Command): void {
   examples(
     program
@@ -22,7 +24,9 @@ export function registerNormalize(program: Command): void {
       .option("--rejects <file>", "dead letters, JSON lines (default: <out>.rejects.jsonl)", outputFile)
       .addOption(feedOption("the feed of every row (default: detected)"))
       .addOption(formatOption())
-      .addOption(mappingOption()),
+      .addOption(mappingOption())
+      .addOption(fxOption())
+      .addOption(basisOption()),
     "normalize comtrade.csv --out clean.jsonl",
     "normalize services/cli/samples/nvda-revenue.csv --out nvda.jsonl --rejects nvda.rejects.jsonl --feed revenue",
   ).action(
@@ -40,6 +44,7 @@ export function registerNormalize(program: Command): void {
         ...(options.feed ? { feed: options.feed } : {}),
         ...(options.format ? { format: options.format } : {}),
         ...(options.mapping ? { mapping: options.mapping } : {}),
+        flags: { fx: options.fx, basis: options.basis },
       });
       print(JSON.stringify(report));
       if (report.clean + report.duplicates === 0)
