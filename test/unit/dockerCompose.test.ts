@@ -106,7 +106,14 @@ describe("docker-compose.yml", () => {
 
   it.each(workers)("serves the health endpoints of services/%s on every interface, probed on /readyz", (dir) => {
     const [, svc] = composeServiceFor(dir) ?? ["", {}];
-    const env = envOf(svc);
+    // a value naming a file the container mounts is checked as that file on this machine (the rules file)
+    const mounts = mountsOf(svc);
+    const env = Object.fromEntries(
+      Object.entries(envOf(svc)).map(([k, v]) => {
+        const host = mounts.get(v);
+        return [k, host?.startsWith("./") ? resolve(repoRoot, host) : v];
+      }),
+    );
     expect(env.HEALTH_HOST).toBe("0.0.0.0");
     expect(env.HEALTH_PORT).toMatch(/^\d+$/);
     expect(svc.healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${env.HEALTH_PORT}/readyz`);
@@ -181,7 +188,14 @@ describe("docker-compose.yml", () => {
 
   it.each(workers)("gives services/%s an environment its own config schema accepts, with no unknown variables", async (dir) => {
     const [, svc] = composeServiceFor(dir) ?? ["", {}];
-    const env = envOf(svc);
+    // a value naming a file the container mounts is checked as that file on this machine (the rules file)
+    const mounts = mountsOf(svc);
+    const env = Object.fromEntries(
+      Object.entries(envOf(svc)).map(([k, v]) => {
+        const host = mounts.get(v);
+        return [k, host?.startsWith("./") ? resolve(repoRoot, host) : v];
+      }),
+    );
     const { stdout } = await run(
       process.execPath,
       ["--import", "tsx", resolve(repoRoot, "services", dir, "src/main.ts"), "--check-config"],

@@ -1,6 +1,7 @@
 export type { Kafka } from "kafkajs";
 export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, kafkaLogLevel, type TopicDefinition } from "./client";
 export { ConsumerRunner, type ConsumerRunnerOptions, type ConsumerState, type IncomingMessage } from "./consumer";
+export { BrokerUnavailableError, isBrokerError } from "./brokerError";
 export { deadLetter, REPLAY_OF_HEADER } from "./deadLetter";
 export { JsonProducer, type OutgoingMessage } from "./producer";
 export { readTopicToEnd } from "./readTopic";

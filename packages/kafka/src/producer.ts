@@ -1,4 +1,5 @@
 import { type Kafka, Partitioners, type Producer } from "kafkajs";
+import { BrokerUnavailableError } from "./brokerError";
 
 export interface OutgoingMessage {
   topic: string;
@@ -35,7 +36,7 @@ export class JsonProducer {
   /** Sends and waits for acknowledgement by all in-sync replicas. */
   async send(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    if (!this.connected) throw new Error("producer not started");
+    if (!this.connected) throw new BrokerUnavailableError("producer not started");
     const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
     for (const m of messages) {
       const list = byTopic.get(m.topic) ?? [];

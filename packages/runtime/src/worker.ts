@@ -33,6 +33,12 @@ export async function runWorker<S extends z.ZodType<CommonEnv & { HEALTH_PORT: n
   env: S;
   start: (ctx: WorkerContext<z.infer<S>>) => Promise<WorkerHandle>;
 }): Promise<void> {
+  // a service takes no arguments but --check-config: a typo (--chek-config) must not start it for real
+  const unknown = process.argv.slice(2).filter((a) => a !== "--check-config");
+  if (unknown.length > 0) {
+    process.stderr.write(`${options.name}: unknown argument ${JSON.stringify(unknown[0])} (the only one accepted is --check-config)\n`);
+    process.exit(2);
+  }
   let config: z.infer<S>;
   try {
     config = loadConfig(options.env);

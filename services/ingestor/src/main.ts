@@ -1,11 +1,15 @@
 import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
-import { runWorker, ServiceEnv } from "@entrepot/runtime";
+import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { z } from "zod";
 import { startInboxWatcher } from "./inboxWatcher";
 
 const IngestorEnv = ServiceEnv.extend({
   ENTREPOT_INBOX: z.string().min(1, "expected a folder path").default(".entrepot/inbox"),
+  /** a file is read once it has not changed for this long (a writer still appending is waited for) */
+  ENTREPOT_INBOX_SETTLE_MS: intFromEnv(0, 3_600_000).default(1000),
+  /** /readyz turns 503 once a file has waited this long on the broker */
+  ENTREPOT_INBOX_STUCK_MS: intFromEnv(1000, 86_400_000).default(60_000),
 });
 
 await runWorker({
@@ -22,6 +26,8 @@ await runWorker({
       topicPrefix: config.ENTREPOT_TOPIC_PREFIX,
       logger,
       metrics,
+      settleMs: config.ENTREPOT_INBOX_SETTLE_MS,
+      stuckAfterMs: config.ENTREPOT_INBOX_STUCK_MS,
     });
     return { ready: watcher.ready, close: () => watcher.close().finally(() => producer.close()) };
   },

@@ -35,6 +35,23 @@ const NotifierEnv = ServiceEnv.extend({
   ENTREPOT_INHIBITION_HOLD_MS: intFromEnv(0, 3_600_000).default(5_000),
   /** keys that encrypt subscription secrets at rest (shared with the API and CLI; first encrypts, all decrypt); unset = secrets stored as given */
   ENTREPOT_SECRET_KEY: SecretKeyEnv.optional(),
+}).superRefine((env, ctx) => {
+  // a delivery still being retried must find its records: they are kept longer than the whole schedule
+  const scheduleMs = env.ENTREPOT_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0);
+  if (env.ENTREPOT_STATE_RETENTION_MS <= scheduleMs) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ENTREPOT_STATE_RETENTION_MS"],
+      message: `must be longer than the retry schedule (ENTREPOT_RETRY_SCHEDULE_MS adds up to ${scheduleMs} ms): records would expire while a delivery is still retried`,
+    });
+  }
+  if (env.ENTREPOT_DISABLE_AFTER_FAILING_MS > env.ENTREPOT_STATE_RETENTION_MS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["ENTREPOT_DISABLE_AFTER_FAILING_MS"],
+      message: `must not be longer than ENTREPOT_STATE_RETENTION_MS (${env.ENTREPOT_STATE_RETENTION_MS} ms): the failure history it judges would expire first`,
+    });
+  }
 });
 
 await runWorker({
