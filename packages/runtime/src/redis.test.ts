@@ -55,7 +55,10 @@ describe("createRedis", () => {
     expect(redisOptions("bullmq")).toEqual({ maxRetriesPerRequest: null, connectTimeout: 5_000 });
     expect(redisOptions("store", 2_000)).toEqual({ maxRetriesPerRequest: 20, connectTimeout: 2_000 });
     expect(redisOptions("subscriber")).toMatchObject({ maxRetriesPerRequest: 20 });
-    expect(redisOptions("cli")).toEqual({ maxRetriesPerRequest: 3, lazyConnect: true, connectTimeout: 5_000 });
+    const cli = redisOptions("cli");
+    expect(cli).toMatchObject({ maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false, connectTimeout: 5_000 });
+    // two reconnects at most: an operator command does not wait on a Redis that is away
+    expect([1, 2, 3].map((n) => cli.retryStrategy?.(n))).toEqual([200, 400, null]);
   });
 
   it("builds the client with the role's options and the URL's server", () => {
@@ -67,7 +70,7 @@ describe("createRedis", () => {
         port: 6390,
         db: 2,
         password: SECRET,
-        maxRetriesPerRequest: 3,
+        maxRetriesPerRequest: 1,
         lazyConnect: true,
         connectTimeout: 1_234,
       });

@@ -9,8 +9,8 @@ import { redactUrlPasswords } from "./redact";
  * - `bullmq`: a BullMQ queue or worker connection: BullMQ requires commands to wait for the
  *   reconnect however long it takes (`maxRetriesPerRequest: null`);
  * - `subscriber`: a blocking reader (XREAD BLOCK) beside a `store` connection, same retry budget;
- * - `cli`: one operator command: connects when asked (`connect()`), few retries, so an unreachable
- *   Redis fails the command quickly.
+ * - `cli`: one operator command: connects when asked (`connect()`), one retry per command, no
+ *   offline queue and at most two reconnects, so an unreachable Redis fails the command quickly.
  */
 export type RedisRole = "store" | "bullmq" | "subscriber" | "cli";
 
@@ -20,13 +20,20 @@ export interface CreateRedisOptions {
   logger: Logger;
   /** give up a connection attempt after this long (default 5000 ms) */
   connectTimeoutMs?: number;
+  /** instead of logging each error (password removed), hand it here: a CLI command reports one line itself */
+  onError?: (err: Error) => void;
 }
 
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
   store: { maxRetriesPerRequest: 20 },
   bullmq: { maxRetriesPerRequest: null },
   subscriber: { maxRetriesPerRequest: 20 },
-  cli: { maxRetriesPerRequest: 3, lazyConnect: true },
+  cli: {
+    maxRetriesPerRequest: 1,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    retryStrategy: (times) => (times > 2 ? null : 200 * times),
+  },
 };
 
 /** The ioredis options of a role. */
@@ -99,6 +106,11 @@ export function duplicateRedis(base: Redis, options: CreateRedisOptions): Redis 
 }
 
 function listenForErrors(client: Redis, url: string, options: CreateRedisOptions): void {
+  const { onError } = options;
+  if (onError) {
+    client.on("error", (err: Error) => onError(redactError(err, url)));
+    return;
+  }
   const log = options.logger.child({ component: "redis", role: options.role, redis: redactRedisUrl(url) });
   client.on("error", (err: Error) => log.error({ err: redactError(err, url) }, "redis error"));
 }

@@ -1,6 +1,5 @@
 import { NormalizeEnv, type NormalizeOptions, normalizeOptions } from "@entrepot/normalize";
-import { CommonEnv, createLogger, createRedis, type Logger, loadConfig } from "@entrepot/runtime";
-import type { Redis } from "ioredis";
+import { CommonEnv, createLogger, type Logger, loadConfig } from "@entrepot/runtime";
 
 /** The CLI reads the same common environment as the services. */
 export function cliConfig(env: NodeJS.ProcessEnv = process.env): CommonEnv {
@@ -42,9 +41,4 @@ export function print(line: string): void {
  */
 export function cliNormalizeOptions(env: NodeJS.ProcessEnv = process.env): NormalizeOptions {
   return normalizeOptions(loadConfig(NormalizeEnv, env));
-}
-
-/** A Redis connection for one operator command (role `cli`: connects on `connect()`, fails fast); errors logged at warn level. */
-export function cliRedis(url: string): Redis {
-  return createRedis(url, { role: "cli", logger: createLogger({ name: "cli", level: "warn" }) });
 }

@@ -1,5 +1,6 @@
 import { createKafka, type Kafka, KafkaUnreachableError, probeKafka } from "@entrepot/kafka";
-import { Redis } from "ioredis";
+import { createLogger, createRedis } from "@entrepot/runtime";
+import type { Redis } from "ioredis";
 import type { CliRuntime } from "./cliEnv";
 import { InfrastructureError } from "./exitCodes";
 
@@ -46,16 +47,15 @@ function describeRedisError(err: unknown): string {
  */
 export async function connectRedis(url: string, deadlineMs = CONNECT_DEADLINE_MS): Promise<Redis> {
   let lastError: unknown;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: Math.min(3000, deadlineMs),
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    // reconnect a couple of times after a drop; never after an unknown host
-    retryStrategy: (times) => (times > 2 || describeRedisError(lastError) === "unknown host" ? null : 200 * times),
-  });
-  redis.on("error", (err) => {
-    lastError = err;
+  // the factory's `cli` role: lazy, one retry per command, no offline queue, two reconnects at most;
+  // errors recorded (the command reports one line), never logged per retry
+  const redis = createRedis(url, {
+    role: "cli",
+    logger: createLogger({ name: "cli", level: "silent" }),
+    connectTimeoutMs: Math.min(3000, deadlineMs),
+    onError: (err) => {
+      lastError = err;
+    },
   });
   let timer: NodeJS.Timeout | undefined;
   try {
