@@ -61,6 +61,8 @@ export class ConsumerRunner {
   private processed = 0;
   /** partitions whose lag gauge this member set, by topic */
   private readonly lagged = new Map<string, Set<number>>();
+  /** messages left behind each partition's last batch (`topic:partition`), for `caughtUp` */
+  private readonly behind = new Map<string, number>();
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     this.consumer = options.kafka.consumer({
@@ -84,6 +86,7 @@ export class ConsumerRunner {
     });
     this.consumer.on(events.GROUP_JOIN, (event) => {
       move("consuming");
+      this.behind.clear(); // a new assignment: what was behind is another member's now
       this.forgetLag(event.payload.memberAssignment);
     });
     this.consumer.on(events.REBALANCING, () => move("rebalancing"));
@@ -93,6 +96,16 @@ export class ConsumerRunner {
     };
     this.consumer.on(events.FETCH, contact);
     this.consumer.on(events.HEARTBEAT, contact);
+  }
+
+  /**
+   * True when every partition this member has had a batch from was read to its high watermark by
+   * that batch: nothing more was waiting when the handler returned. A stage that acts on what it has
+   * accumulated (the detector's evaluations) waits for this, so a backlog is judged once, whole.
+   */
+  caughtUp(): boolean {
+    for (const n of this.behind.values()) if (n > 0) return false;
+    return true;
   }
 
   /** true while the consumer is a member of its group, consuming, and in touch with the broker */
@@ -137,6 +150,7 @@ export class ConsumerRunner {
         this.processed += messages.length;
         await commitOffsetsIfNecessary();
         this.lastContact = Date.now();
+        this.behind.set(`${batch.topic}:${batch.partition}`, Math.max(0, Number(batch.offsetLag())));
         this.recordLag(batch, batch.offsetLag());
         this.options.metrics?.metrics.batchDuration.observe(
           { stage: this.options.metrics.stage },

@@ -85,6 +85,8 @@ export interface DetectorOptions {
    * whose rows arrive over several batches is judged whole, not region by region.
    */
   settleMs?: number;
+  /** evaluate dirty scopes at the latest this long after the first new fact, even if the consumer is still behind (default max(30 s, 10 x settleMs)) */
+  maxDeferMs?: number;
   groupId?: string;
   onCrash?: (err: Error) => void;
 }
@@ -145,9 +147,24 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     });
     return chain;
   };
+  // Dirty scopes are evaluated after `settleMs` without new facts, once the consumer has caught up
+  // with its input: a backlog (a backfill, a restart, a broker back after an outage) is judged once,
+  // whole, instead of on a partial history whose alerts would be retracted later. A stream that never
+  // lets the consumer catch up is still evaluated every `maxDeferMs`.
+  const maxDeferMs = options.maxDeferMs ?? Math.max(30_000, settleMs * 10);
+  let dirtySince: number | undefined;
+  const settle = () => {
+    if (!runner.caughtUp() && Date.now() - (dirtySince ?? Date.now()) < maxDeferMs) {
+      timer = setTimeout(settle, settleMs);
+      return;
+    }
+    dirtySince = undefined;
+    void evaluateDirty().catch(() => undefined);
+  };
   const schedule = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void evaluateDirty().catch(() => undefined), settleMs);
+    dirtySince ??= Date.now();
+    timer = setTimeout(settle, settleMs);
   };
 
   const runner = new ConsumerRunner({
