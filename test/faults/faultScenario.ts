@@ -291,14 +291,16 @@ export class FaultScenario {
       .map((l) => Alert.parse(JSON.parse(l)));
   }
 
-  /** The subscriber's latest 2xx payload per alert id. */
+  /** What the subscriber knows of each alert: the highest revision it answered 2xx to. */
   private receivedAlerts(): Map<string, Alert> {
     const out = new Map<string, Alert>();
     for (const r of this.receiver.requests) {
       if (r.status < 200 || r.status > 299) continue;
       const body = JSON.parse(r.body) as { data?: unknown };
       const parsed = Alert.safeParse(body.data);
-      if (parsed.success) out.set(parsed.data.alertId, parsed.data);
+      // webhooks are not ordered: a subscriber keeps the highest revision it received
+      const prev = parsed.success ? out.get(parsed.data.alertId) : undefined;
+      if (parsed.success && (!prev || parsed.data.revision >= prev.revision)) out.set(parsed.data.alertId, parsed.data);
     }
     return out;
   }
