@@ -10,7 +10,7 @@ import { createLogger } from "@entrepot/runtime";
 import { Alert, RawRecord, Rejection, topicName } from "@entrepot/schemas";
 import { type Receiver, repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
-import { expect, inject } from "vitest";
+import { afterEach, expect, inject } from "vitest";
 import { type FaultFeed, faultFeedIn, seededRandom } from "./faultFeed";
 import { kafkaBrokersOf, type PrivateInfra, redisUrlOf } from "./privateInfra";
 import {
@@ -468,7 +468,14 @@ export class FaultScenario {
   }
 
   /** SIGTERM to every service (exit codes returned), receiver and connections closed. */
-  async close(): Promise<(number | null)[]> {
+  close(): Promise<(number | null)[]> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private closed: Promise<(number | null)[]> | undefined;
+
+  private async shutDown(): Promise<(number | null)[]> {
     this.closing = true;
     const running = [...this.instances.values()];
     for (const i of running) i.planned = true;
@@ -535,4 +542,22 @@ export function expectLossless(result: ScenarioResult, options: LosslessOptions 
   const { webhookResentBefore } = options;
   const unexplained = result.duplicateWebhooks.filter((d) => webhookResentBefore === undefined || d.firstAt >= webhookResentBefore);
   expect(unexplained, result.table).toEqual([]);
+}
+
+/**
+ * For a describe block: `start(name, seed)` starts a scenario, and every scenario started is closed
+ * after its test (services stopped, receiver and connections closed) unless the test closed it.
+ */
+export function faultScenarios(): { start(name: string, seed: number): Promise<FaultScenario> } {
+  const open: FaultScenario[] = [];
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+  });
+  return {
+    start: async (name, seed) => {
+      const s = await FaultScenario.start(name, seed);
+      open.push(s);
+      return s;
+    },
+  };
 }

@@ -1,6 +1,6 @@
-import { afterEach, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { seededInt } from "./faultFeed";
-import { expectLossless, FaultScenario, SEED } from "./faultScenario";
+import { expectLossless, faultScenarios, SEED } from "./faultScenario";
 import { startKafka, startRedis, stopKafka, stopRedis } from "./privateInfra";
 
 /**
@@ -9,15 +9,10 @@ import { startKafka, startRedis, stopKafka, stopRedis } from "./privateInfra";
  * so an exit of any service fails the scenario.
  */
 describe("faults: broker and Redis restarts", () => {
-  let scenario: FaultScenario | undefined;
-  afterEach(async () => {
-    await scenario?.close();
-    scenario = undefined;
-  });
+  const scenarios = faultScenarios();
 
   it("broker stopped and restarted while the feed streams in", async () => {
-    const s = await FaultScenario.start("broker-restart", SEED + 10);
-    scenario = s;
+    const s = await scenarios.start("broker-restart", SEED + 10);
     const at = seededInt(s.random, 1, s.feed.files.length - 3);
     s.figure("seed", `${SEED + 10}: broker stopped after chunk ${at} of ${s.feed.files.length}`);
     let back: Promise<void> | undefined;
@@ -35,8 +30,7 @@ describe("faults: broker and Redis restarts", () => {
   });
 
   it("Redis restarted while the feed streams in and again while webhooks go out: no job lost, no webhook-id twice", async () => {
-    const s = await FaultScenario.start("redis-restart", SEED + 20);
-    scenario = s;
+    const s = await scenarios.start("redis-restart", SEED + 20);
     const at = seededInt(s.random, 1, s.feed.files.length - 2);
     const webhooks = seededInt(s.random, 5, 60);
     s.figure("seed", `${SEED + 20}: Redis restarted after chunk ${at} of ${s.feed.files.length} and after ${webhooks} webhooks`);

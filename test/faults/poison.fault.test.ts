@@ -1,7 +1,7 @@
 import { readTopicToEnd } from "@entrepot/kafka";
 import { HEADERS, Rejection, topicName } from "@entrepot/schemas";
-import { afterEach, describe, expect, it } from "vitest";
-import { expectLossless, FaultScenario, SEED } from "./faultScenario";
+import { describe, expect, it } from "vitest";
+import { expectLossless, faultScenarios, SEED } from "./faultScenario";
 
 /** Messages no stage can read, published straight to each stage's input topic. */
 const POISON = [
@@ -41,15 +41,10 @@ const POISON = [
  * is reconciled like any other run.
  */
 describe("faults: poison records", () => {
-  let scenario: FaultScenario | undefined;
-  afterEach(async () => {
-    await scenario?.close();
-    scenario = undefined;
-  });
+  const scenarios = faultScenarios();
 
   it("dead-letters each poison record once and loses nothing around it", async () => {
-    const s = await FaultScenario.start("poison", SEED + 50);
-    scenario = s;
+    const s = await scenarios.start("poison", SEED + 50);
     s.figure("seed", `${SEED + 50}: poison after chunk 0 (raw, clean and alerts topics)`);
     // a plain client on purpose: the project's producer only writes JSON, these are not
     const producer = s.kafka.producer();
@@ -73,7 +68,6 @@ describe("faults: poison records", () => {
       expect(Rejection.parse(JSON.parse(dead[0]?.value ?? "")), p.key).toMatchObject({ stage: p.stage, reason: p.reason });
       expect(dead[0]?.headers[HEADERS.dlqTopic]).toBe(topicName(s.prefix, p.topic));
     }
-    scenario = undefined;
     expect(await s.close(), "every service exits 0 on SIGTERM").toEqual([0, 0, 0]);
   });
 });

@@ -1,6 +1,6 @@
-import { afterEach, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import { seededInt } from "./faultFeed";
-import { expectLossless, FaultScenario, SEED } from "./faultScenario";
+import { expectLossless, faultScenarios, SEED } from "./faultScenario";
 
 /**
  * kill -9 of each streaming service at seeded points of the stream, each restarted at once (as a
@@ -10,15 +10,10 @@ import { expectLossless, FaultScenario, SEED } from "./faultScenario";
  * so the kills overlap to keep the suite short.
  */
 describe("faults: kill -9 of the services mid-stream", () => {
-  let scenario: FaultScenario | undefined;
-  afterEach(async () => {
-    await scenario?.close();
-    scenario = undefined;
-  });
+  const scenarios = faultScenarios();
 
   it("normalizer and detector killed while they consume, detector again while it evaluates, notifier while it delivers", async () => {
-    const s = await FaultScenario.start("kill-9", SEED);
-    scenario = s;
+    const s = await scenarios.start("kill-9", SEED);
     const chunks = s.feed.files.length;
     const normalizerAt = seededInt(s.random, 0, chunks - 3);
     const detectorAt = seededInt(s.random, normalizerAt + 1, chunks - 2);

@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { seededInt } from "./faultFeed";
-import { expectLossless, FaultScenario, SEED } from "./faultScenario";
+import { expectLossless, faultScenarios, SEED } from "./faultScenario";
 
 /**
  * A second normalizer joins the consumer group mid-stream and leaves it (SIGTERM) a few chunks
  * later: two rebalances while records flow, nothing lost.
  */
 describe("faults: a rebalance of the normalizer group", () => {
-  let scenario: FaultScenario | undefined;
-  afterEach(async () => {
-    await scenario?.close();
-    scenario = undefined;
-  });
+  const scenarios = faultScenarios();
 
   it("a second normalizer joins and leaves mid-stream", async () => {
-    const s = await FaultScenario.start("rebalance", SEED + 40);
-    scenario = s;
+    const s = await scenarios.start("rebalance", SEED + 40);
     const chunks = s.feed.files.length;
     const joinAt = seededInt(s.random, 0, chunks - 4);
     const leaveAt = seededInt(s.random, joinAt + 1, chunks - 2);

@@ -1,5 +1,5 @@
-import { afterEach, describe, it } from "vitest";
-import { expectLossless, FaultScenario, SEED } from "./faultScenario";
+import { describe, it } from "vitest";
+import { expectLossless, faultScenarios, SEED } from "./faultScenario";
 
 /**
  * The subscriber refuses connections for the whole run and comes back once everything upstream is
@@ -7,15 +7,10 @@ import { expectLossless, FaultScenario, SEED } from "./faultScenario";
  * the recovery, each webhook-id once.
  */
 describe("faults: a subscriber down for the whole run", () => {
-  let scenario: FaultScenario | undefined;
-  afterEach(async () => {
-    await scenario?.close();
-    scenario = undefined;
-  });
+  const scenarios = faultScenarios();
 
   it("receives every delivery after it comes back", async () => {
-    const s = await FaultScenario.start("subscriber-down", SEED + 30);
-    scenario = s;
+    const s = await scenarios.start("subscriber-down", SEED + 30);
     s.figure("seed", `${SEED + 30} (no seeded point: down from before the first row until every lag is 0)`);
     await s.receiver.down();
     s.mark("subscriber down");
