@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createTopics, ingest, type RunningService, type ServiceName, spawnService, stopServices, waitReady } from "@entrepot/cli";
 import { eventIdFor, RoutingState, SubscriptionStore } from "@entrepot/delivery";
-import { consumerLag, createKafka, type IncomingMessage, type Kafka, readTopicToEnd } from "@entrepot/kafka";
+import { consumerLag, createKafka, type IncomingMessage, type Kafka, readTopicToEnd, SERVICE_RETRY } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { Alert, RawRecord, Rejection, topicName } from "@entrepot/schemas";
 import { type Receiver, repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
@@ -86,6 +86,7 @@ export class FaultScenario {
   readonly feed: FaultFeed;
   readonly infra: PrivateInfra;
   readonly kafka: Kafka;
+  private readonly ingestKafka: Kafka;
   readonly t0 = Date.now();
   private readonly figures: Figure[] = [];
   private readonly instances = new Map<string, Instance>();
@@ -110,10 +111,14 @@ export class FaultScenario {
     this.prefix = uniquePrefix(`faults-${name}`);
     this.random = seededRandom(seed);
     this.feed = faultFeedIn(inject("faultFeedDir"));
-    this.kafka = createKafka({
+    const logger = createLogger({ name: `faults-${name}`, level: "error" });
+    this.kafka = createKafka({ brokers: [kafkaBrokersOf(this.infra)], clientId: `faults-${name}`, logger });
+    // the ingest runs with the retry policy of `entrepot ingest` and the ingestor (a broker restart is ridden out)
+    this.ingestKafka = createKafka({
       brokers: [kafkaBrokersOf(this.infra)],
-      clientId: `faults-${name}`,
-      logger: createLogger({ name: `faults-${name}`, level: "error" }),
+      clientId: `faults-${name}-ingest`,
+      logger,
+      retry: SERVICE_RETRY,
     });
     // outside the infra folder, which teardown deletes: the logs of a failed run stay for a look
     this.logDir = join(tmpdir(), "entrepot-faults-logs", this.prefix.replace(/\.$/, ""));
@@ -266,7 +271,7 @@ export class FaultScenario {
     for (let attempt = 1; ; attempt++) {
       const started = this.now();
       try {
-        return await ingest(this.kafka, this.prefix, file, "revenue");
+        return await ingest(this.ingestKafka, this.prefix, file, "revenue");
       } catch (err) {
         const e = err as Error;
         this.retriedChunks.add(basename(file));
