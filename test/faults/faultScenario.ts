@@ -42,13 +42,16 @@ const INPUTS: Record<PipelineService, readonly ("revenueRaw" | "customsRaw" | "r
 
 /**
  * Service settings for the suite: short retry schedule (about 75 s of attempts), short BullMQ
- * lock so a killed notifier's job is retried within seconds, no per-subscriber rate limit.
+ * lock so a killed notifier's job is retried within seconds, no per-subscriber rate limit. The
+ * webhook timeout is the product's default (10 s): a subscriber that answers after the timeout
+ * gets the webhook again under the same webhook-id (at-least-once, docs/delivery.md), and on a
+ * loaded 2-core machine a 2 s timeout made such re-sends of answered webhooks (counted as duplicates).
  */
 const SERVICE_ENV = {
   ENTREPOT_SETTLE_MS: "1000",
   ENTREPOT_WEBHOOK_ALLOW: "127.0.0.1/32",
   ENTREPOT_RETRY_SCHEDULE_MS: "0,500,1000,2000,3000,4000,5000,5000,5000,5000,5000,5000,5000,5000,5000,5000,5000,5000",
-  ENTREPOT_WEBHOOK_TIMEOUT_MS: "2000",
+  ENTREPOT_WEBHOOK_TIMEOUT_MS: "10000",
   ENTREPOT_DELIVERY_LOCK_MS: "3000",
   ENTREPOT_INHIBITION_HOLD_MS: "1000",
   ENTREPOT_SUBSCRIPTION_RATE_PER_S: "0",

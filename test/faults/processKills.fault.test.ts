@@ -6,7 +6,7 @@ import { expectLossless, faultScenarios, SEED } from "./faultScenario";
  * kill -9 of each streaming service at seeded points of the stream, each restarted at once (as a
  * supervisor would): every row still reaches its clean topic or rejects.v1, the alerts converge to
  * what the offline analysis finds, and the subscriber receives every alert it must. One run for
- * the three services: a killed consumer's partitions wait for its Kafka session to expire (30 s),
+ * the three services: a killed consumer's partitions wait for its Kafka session to expire (10 s),
  * so the kills overlap to keep the suite short.
  */
 describe("faults: kill -9 of the services mid-stream", () => {
