@@ -90,7 +90,11 @@ export class ConsumerRunner {
       this.forgetLag(event.payload.memberAssignment);
     });
     this.consumer.on(events.REBALANCING, () => move("rebalancing"));
-    this.consumer.on(events.STOP, () => move("stopped"));
+    // kafkajs also stops (and emits STOP) before it restarts a crashed consumer: only close() stops
+    // this runner for good, else a consumer that recovered from a crash would never be ready again
+    this.consumer.on(events.STOP, () => {
+      if (this.closing) move("stopped");
+    });
     const contact = () => {
       this.lastContact = Date.now();
     };
