@@ -116,12 +116,21 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const alertMessage = (a: Alert): TopicMessage => ({ topic: "alerts", value: a, headers });
 
   /**
-   * Evaluates one dirty scope (a company or a customs scope), publishes, stores, then clears its
-   * dirty mark unless it was marked again meanwhile (its generation is taken before the facts are read).
+   * Evaluates one dirty scope (a company or a customs scope), notes what it publishes, publishes,
+   * stores, then clears its dirty mark unless it was marked again meanwhile (its generation is
+   * taken before the facts are read).
    */
   const evaluate = async <S extends string>(scope: S, marks: DirtyMarks<S>): Promise<void> => {
     const generation = await marks.generation(scope);
+    // an evaluation stopped between its publish and its store (killed): finish it, so the alerts it
+    // may have published are known and retracted below if they no longer hold
+    const unfinished = await state.unfinishedPublish(scope);
+    if (unfinished.length > 0) {
+      await out.send(unfinished.map(alertMessage));
+      await state.putAlerts(scope, unfinished);
+    }
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
+    await state.beginPublish(scope, changes);
     await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await state.putAlerts(scope, changes);
     await marks.clear(scope, generation);

@@ -136,9 +136,33 @@ export class DetectorState {
     return new Map(all.map((t) => Alert.parse(JSON.parse(t))).map((a) => [a.alertId, a]));
   }
 
+  private publishingKey(scope: string) {
+    return `${this.prefix}entrepot:detector:publishing:${scope}`;
+  }
+
+  /**
+   * Notes the alerts an evaluation is about to publish, before it does: a detector killed between
+   * its publish and `putAlerts` leaves them here, so the next evaluation of the scope knows they may
+   * be on alerts.v1 (and retracts them if they no longer hold) instead of forgetting them.
+   */
+  async beginPublish(scope: string, alerts: readonly Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    await this.redis.hset(this.publishingKey(scope), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])));
+  }
+
+  /** Alerts of an evaluation of the scope that stopped between `beginPublish` and `putAlerts`. */
+  async unfinishedPublish(scope: string): Promise<Alert[]> {
+    return (await this.redis.hvals(this.publishingKey(scope))).map((t) => Alert.parse(JSON.parse(t)));
+  }
+
+  /** Stores published alerts (the scope's publish is then finished). */
   async putAlerts(company: string, alerts: readonly Alert[]): Promise<void> {
     if (alerts.length === 0) return;
-    await this.redis.hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])));
+    await this.redis
+      .multi()
+      .hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])))
+      .del(this.publishingKey(company))
+      .exec();
   }
 }
 
