@@ -160,7 +160,12 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       // a critical seen since routing inhibits this one too
       criticals: sub ? await state.criticals(candidates.map(inhibitionScope)) : new Map(),
       // ...unless the subscriber holds an earlier revision of the alert: then it must hear of this one
-      sentAlertIds: sub ? await state.sentAmong(subscriptionId, candidates.map((a) => a.alertId)) : new Set(),
+      sentAlertIds: sub
+        ? await state.sentAmong(
+            subscriptionId,
+            candidates.map((a) => a.alertId),
+          )
+        : new Set(),
       now: Date.now(),
     });
     for (const o of decision.outcomes) await record(o);
