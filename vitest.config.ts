@@ -1,10 +1,12 @@
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects:
+ * Three projects:
  * - unit: pure logic beside the sources (`*.test.ts`), no infrastructure;
  * - integration: `*.int.test.ts` and `test/e2e`, on a real Kafka broker and a real Redis that
- *   packages/testkit's globalSetup finds or starts (env, running ports, testcontainers, local scripts).
+ *   packages/testkit's globalSetup finds or starts (env, running ports, testcontainers, local scripts);
+ * - faults: `test/faults/*.fault.test.ts`, services killed and a private broker and Redis restarted
+ *   mid-stream, each run reconciled key by key (docs/faults.md).
  */
 export default defineConfig({
   test: {
@@ -12,8 +14,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/unit/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/unit/**/*.test.ts", "test/faults/**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "**/node_modules/**"],
         },
       },
       {
@@ -26,6 +28,20 @@ export default defineConfig({
           hookTimeout: 180_000,
           // one broker and two cores: run integration files one after another
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "faults",
+          include: ["test/faults/**/*.fault.test.ts"],
+          exclude: ["**/node_modules/**"],
+          // its own broker and Redis (stopped and restarted by the scenarios), never the shared ones
+          globalSetup: ["test/faults/globalSetup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          // after unit and integration (group 0), so its broker and services never compete with them
+          sequence: { groupOrder: 1 },
         },
       },
     ],

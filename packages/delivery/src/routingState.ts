@@ -209,6 +209,14 @@ export class RoutingState {
     }
   }
 
+  /** Which of these alert ids had some revision sent to the subscription (within the retention). */
+  async sentAmong(subscriptionId: string, alertIds: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(alertIds)];
+    if (unique.length === 0) return new Set();
+    const sent = await this.redis.hmget(`${this.p}sent:${subscriptionId}`, ...unique);
+    return new Set(unique.filter((_, i) => sent[i] !== null));
+  }
+
   /** True when this alert's content was already sent to the subscription (repeat policy). */
   async isUnchanged(subscriptionId: string, alert: Alert): Promise<boolean> {
     return (await this.redis.hget(`${this.p}sent:${subscriptionId}`, alert.alertId)) === alertFingerprint(alert);

@@ -7,9 +7,18 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** connection timeout in ms (default 5000) */
   connectionTimeout?: number;
-  /** kafkajs retry policy (default: 8 retries from 200 ms); the CLI bounds it to fail fast */
-  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number };
+  /** kafkajs retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
+  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number; factor?: number; multiplier?: number };
 }
+
+/**
+ * The retry policy of long-running services and of an ingest run: a broker restart (tens of
+ * seconds on a loaded machine) is ridden out, a broker away for about 5 minutes is an error. Waits
+ * of 0.3, 0.6, 1.2 ... s, capped at 10 s (so the client is back within 10 s of the broker),
+ * 34 retries: about 5 minutes. Every field is given: kafkajs takes other defaults (a 1 s cap)
+ * when NODE_ENV is `test`, and a service must behave the same under test.
+ */
+export const SERVICE_RETRY = { retries: 34, initialRetryTime: 300, maxRetryTime: 10_000, factor: 0.2, multiplier: 2 } as const;
 
 /**
  * The pino level for a kafkajs log entry. Our retries are bounded on purpose (a dead broker must

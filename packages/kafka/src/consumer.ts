@@ -34,8 +34,11 @@ export interface ConsumerRunnerOptions {
 /** Where a consumer is: only `consuming` (joined, not stopped, in touch with the broker) is ready. */
 export type ConsumerState = "idle" | "starting" | "consuming" | "rebalancing" | "crashed" | "stopped";
 
-/** without a fetch, heartbeat or batch for this long the broker counts the member dead too (the session timeout) */
-const SESSION_TIMEOUT_MS = 30_000;
+/**
+ * without a fetch, heartbeat or batch for this long the broker counts the member dead too (the
+ * session timeout): a member killed -9 holds its partitions this long (heartbeats every 3 s)
+ */
+const SESSION_TIMEOUT_MS = 10_000;
 
 function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -90,7 +93,11 @@ export class ConsumerRunner {
       this.forgetLag(event.payload.memberAssignment);
     });
     this.consumer.on(events.REBALANCING, () => move("rebalancing"));
-    this.consumer.on(events.STOP, () => move("stopped"));
+    // kafkajs also stops (and emits STOP) before it restarts a crashed consumer: only close() stops
+    // this runner for good, else a consumer that recovered from a crash would never be ready again
+    this.consumer.on(events.STOP, () => {
+      if (this.closing) move("stopped");
+    });
     const contact = () => {
       this.lastContact = Date.now();
     };

@@ -1,5 +1,13 @@
 export type { Kafka } from "kafkajs";
-export { consumerLag, createKafka, ensureTopics, type KafkaClientOptions, kafkaLogLevel, type TopicDefinition } from "./client";
+export {
+  consumerLag,
+  createKafka,
+  ensureTopics,
+  type KafkaClientOptions,
+  kafkaLogLevel,
+  SERVICE_RETRY,
+  type TopicDefinition,
+} from "./client";
 export { ConsumerRunner, type ConsumerRunnerOptions, type ConsumerState, type IncomingMessage } from "./consumer";
 export { BrokerUnavailableError, isBrokerError } from "./brokerError";
 export { deadLetter, REPLAY_OF_HEADER } from "./deadLetter";

@@ -78,6 +78,21 @@ describe("NormalizeStage", () => {
     expect((await stage({ revisions }).process([customs(2, "100", "2024-09-01")]))[0]?.outcome).toBe("duplicate");
   });
 
+  it("commits only the batch processed last: a batch whose outputs were never written is not recorded by the next one", async () => {
+    const revisions = new MemoryRevisionStore();
+    const s = stage({ revisions });
+    const a = customs(2, "100", "2024-09-01");
+    const b = customs(3, "200", "2024-09-01", { partner: "US" });
+    // A's outputs fail to be written (the broker is away): no commit, the batch will be consumed again
+    expect((await s.process([a]))[0]?.outcome).toBe("clean");
+    expect((await s.process([b]))[0]?.outcome).toBe("clean");
+    await s.commit();
+    // A again: still new, so it reaches the clean topic (recorded with B's batch, it would be dropped as a duplicate)
+    expect((await s.process([a]))[0]?.outcome).toBe("clean");
+    await s.commit();
+    expect((await s.process([a, b])).map((o) => o.outcome)).toEqual(["duplicate", "duplicate"]);
+  });
+
   it("applies the configured FX rates: the options parsed from ENTREPOT_FX_TO_USD reach every record", async () => {
     const options = normalizeOptions(NormalizeEnv.parse({ ENTREPOT_FX_TO_USD: "twd=0.03, EUR=1.1" }));
     expect(options).toEqual({ fxToUsd: { TWD: 0.03, EUR: 1.1 } });

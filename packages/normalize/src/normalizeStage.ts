@@ -92,7 +92,10 @@ export class NormalizeStage {
     });
   }
 
-  /** Records the revisions of the clean outcomes in the store. Call after those were written (acknowledged). */
+  /**
+   * Records the revisions of the clean outcomes of the last `process()` in the store. Call after
+   * those were written (acknowledged); a batch whose outputs failed is simply processed again.
+   */
   commit(): Promise<void> {
     return this.gate.commit();
   }

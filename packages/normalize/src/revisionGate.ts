@@ -12,13 +12,19 @@ export function naturalKey(fact: CleanRecord): string {
  * Decides, for a batch of clean facts in order, which ones go to the compacted clean topics: new
  * keys and revisions do; duplicates and stale revisions do not. Earlier facts of the same batch
  * count as published for later ones. `commit()` records what was published, after it was.
+ *
+ * One batch at a time: each `decide()` starts a new batch, so `commit()` records the revisions of
+ * the last `decide()` only. A batch whose outputs failed (never committed) is forgotten, and when
+ * it is consumed again its facts are still new, not duplicates of revisions never published.
  */
 export class RevisionGate {
+  /** the revisions the current batch publishes, recorded by `commit()` */
   private readonly pending = new Map<Feed, Map<string, SeenRevision>>();
 
   constructor(private readonly store: RevisionStore) {}
 
   async decide(facts: readonly CleanRecord[]): Promise<{ decision: RevisionDecision; key: string; previousAsOf?: string }[]> {
+    this.pending.clear();
     const keysByFeed = new Map<Feed, string[]>();
     const keyed = facts.map((f) => ({ fact: f, key: naturalKey(f) }));
     for (const { fact, key } of keyed) keysByFeed.set(fact.feed, [...(keysByFeed.get(fact.feed) ?? []), key]);

@@ -1,4 +1,4 @@
-import { createKafka, type Kafka, KafkaUnreachableError, probeKafka } from "@entrepot/kafka";
+import { createKafka, type Kafka, type KafkaClientOptions, KafkaUnreachableError, probeKafka } from "@entrepot/kafka";
 import { createLogger, createRedis } from "@entrepot/runtime";
 import type { Redis } from "ioredis";
 import type { CliRuntime } from "./cliEnv";
@@ -10,16 +10,17 @@ export const CONNECT_DEADLINE_MS = 7000;
 /**
  * Kafka for a CLI command: the brokers are probed first (short connection timeout, one retry, an
  * unknown host at once), so a broker that is away is one `InfrastructureError` within the deadline
- * instead of a minute of retries; then the client the command works with.
+ * instead of a minute of retries; then the client the command works with (with `retry`, e.g. an
+ * ingest run's `SERVICE_RETRY`, a broker that goes away once the command runs is waited for).
  */
-export async function connectKafka(rt: CliRuntime, deadlineMs = CONNECT_DEADLINE_MS): Promise<Kafka> {
+export async function connectKafka(rt: CliRuntime, deadlineMs = CONNECT_DEADLINE_MS, retry?: KafkaClientOptions["retry"]): Promise<Kafka> {
   try {
     await probeKafka({ brokers: rt.config.KAFKA_BROKERS, logger: rt.kafkaLogger, timeoutMs: deadlineMs });
   } catch (err) {
     if (err instanceof KafkaUnreachableError) throw new InfrastructureError("Kafka", err.brokers.join(","), err.detail, { cause: err });
     throw err;
   }
-  return createKafka({ brokers: rt.config.KAFKA_BROKERS, clientId: "entrepot-cli", logger: rt.kafkaLogger });
+  return createKafka({ brokers: rt.config.KAFKA_BROKERS, clientId: "entrepot-cli", logger: rt.kafkaLogger, ...(retry ? { retry } : {}) });
 }
 
 /** `host:port` of a Redis URL, without credentials. */

@@ -65,7 +65,7 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
   /** the detector consumed everything and evaluated every company it marked dirty */
   const settled = () =>
     waitFor(
-      async () => (await consumerLag(kafka, `${prefix}entrepot-detector`, [cleanTopic])) === 0 && (await state.dirty()).length === 0,
+      async () => (await consumerLag(kafka, `${prefix}entrepot-detector`, [cleanTopic])) === 0 && (await state.dirty.list()).length === 0,
       {
         timeoutMs: 60_000,
         description: "detector caught up and evaluated",
@@ -150,8 +150,8 @@ describe("customs: streaming detector and offline analyze give the same answer (
       async () =>
         (await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean"), topicName(prefix, "customsClean")])) ===
           0 &&
-        (await state.dirty()).length === 0 &&
-        (await state.customsDirty()).length === 0,
+        (await state.dirty.list()).length === 0 &&
+        (await state.customsDirty.list()).length === 0,
       { timeoutMs: 60_000, description: "detector caught up on both feeds and evaluated" },
     );
     expect((await published()).map(said).sort(byId)).toEqual(offline.alerts.map(said).sort(byId));
@@ -202,7 +202,7 @@ describe("real-filing shapes: streaming detector and offline analyze give the sa
     await waitFor(
       async () =>
         (await consumerLag(kafka, `${prefix}entrepot-detector`, [topicName(prefix, "revenueClean")])) === 0 &&
-        (await state.dirty()).length === 0,
+        (await state.dirty.list()).length === 0,
       { timeoutMs: 60_000, description: "detector caught up and evaluated" },
     );
     const streamed = (await readTopicToEnd(kafka, topicName(prefix, "alerts"))).map((m) => Alert.parse(JSON.parse(m.value ?? "")));

@@ -23,7 +23,7 @@ import {
   topicsReadBy,
 } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { type CustomsScope, DetectorState, matchesPrefixes } from "./detectorState";
+import { type CustomsScope, DetectorState, type DirtyMarks, matchesPrefixes } from "./detectorState";
 
 /** The watched companies whose billing-vs-shipping and corroboration rules a customs fact can change. */
 export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[] {
@@ -120,13 +120,26 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const shareMessage = (c: Composition): TopicMessage => ({ topic: "shares", value: c, headers });
   const alertMessage = (a: Alert): TopicMessage => ({ topic: "alerts", value: a, headers });
 
-  /** Evaluates one dirty scope (a company or a customs scope), publishes, stores, then clears its dirty mark. */
-  const evaluate = async (scope: string, clearDirty: () => Promise<void>): Promise<void> => {
+  /**
+   * Evaluates one dirty scope (a company or a customs scope), notes what it publishes, publishes,
+   * stores, then clears its dirty mark unless it was marked again meanwhile (its generation is
+   * taken before the facts are read).
+   */
+  const evaluate = async <S extends string>(scope: S, marks: DirtyMarks<S>): Promise<void> => {
+    const generation = await marks.generation(scope);
+    // an evaluation stopped between its publish and its store (killed): finish it, so the alerts it
+    // may have published are known and retracted below if they no longer hold
+    const unfinished = await state.unfinishedPublish(scope);
+    if (unfinished.length > 0) {
+      await out.send(unfinished.map(alertMessage));
+      await state.putAlerts(scope, unfinished);
+    }
     const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
+    await state.beginPublish(scope, changes);
     await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
     await shares.put(compositions);
     await state.putAlerts(scope, changes);
-    await clearDirty();
+    await marks.clear(scope, generation);
     stage.out("shares", compositions.length);
     stage.out("alerts", changes.length);
     for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
@@ -138,8 +151,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   let timer: NodeJS.Timeout | undefined;
   const evaluateDirty = (): Promise<void> => {
     chain = chain.then(async () => {
-      for (const company of await state.dirty()) await evaluate(company, () => state.clearDirty(company));
-      for (const scope of await state.customsDirty()) await evaluate(scope, () => state.clearCustomsDirty(scope));
+      for (const company of await state.dirty.list()) await evaluate(company, state.dirty);
+      for (const scope of await state.customsDirty.list()) await evaluate(scope, state.customsDirty);
     });
     chain.catch((err: unknown) => {
       logger.error({ err }, "evaluation failed");
@@ -202,15 +215,15 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       await out.send(rejects);
       await state.putFacts(records);
       const changedCustoms = await state.putCustomsFacts(customs);
-      await state.markCustomsDirty([...new Set(changedCustoms.flatMap((r) => customsScopesOf(r, rules)))]);
-      await state.markDirty([
+      await state.customsDirty.mark(changedCustoms.flatMap((r) => customsScopesOf(r, rules)));
+      await state.dirty.mark([
         ...new Set([...records.map((r) => r.company), ...changedCustoms.flatMap((r) => companiesTouchedBy(r, rules))]),
       ]);
       if (records.length > 0 || changedCustoms.length > 0) schedule();
     },
   });
   await runner.start();
-  if ((await state.dirty()).length > 0 || (await state.customsDirty()).length > 0) schedule();
+  if ((await state.dirty.list()).length > 0 || (await state.customsDirty.list()).length > 0) schedule();
 
   let closing: Promise<void> | undefined;
   return {

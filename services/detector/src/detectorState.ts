@@ -18,10 +18,18 @@ export function alertScope(a: Pick<Alert, "rule" | "entity">): string {
  * `hs6:<code>` or `reporter:<iso2>`). Rebuildable by replaying the compacted clean topics.
  */
 export class DetectorState {
+  /** companies with facts not yet evaluated */
+  readonly dirty: DirtyMarks<string>;
+  /** customs scopes with facts not yet evaluated */
+  readonly customsDirty: DirtyMarks<CustomsScope>;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.dirty = new DirtyMarks(redis, `${prefix}entrepot:detector:dirty-generations`);
+    this.customsDirty = new DirtyMarks(redis, `${prefix}entrepot:detector:dirty-customs-generations`);
+  }
 
   private factsKey(company: string) {
     return `${this.prefix}entrepot:detector:revenue:${company}`;
@@ -118,42 +126,9 @@ export class DetectorState {
     return out;
   }
 
-  private customsDirtyKey() {
-    return `${this.prefix}entrepot:detector:dirty-customs`;
-  }
-
-  async markCustomsDirty(scopes: readonly CustomsScope[]): Promise<void> {
-    if (scopes.length > 0) await this.redis.sadd(this.customsDirtyKey(), ...scopes);
-  }
-
-  async customsDirty(): Promise<CustomsScope[]> {
-    return (await this.redis.smembers(this.customsDirtyKey())).sort() as CustomsScope[];
-  }
-
-  async clearCustomsDirty(scope: CustomsScope): Promise<void> {
-    await this.redis.srem(this.customsDirtyKey(), scope);
-  }
-
   async facts(company: string): Promise<RevenueClean[]> {
     const all = await this.redis.hvals(this.factsKey(company));
     return all.map((t) => RevenueClean.parse(JSON.parse(t)));
-  }
-
-  private dirtyKey() {
-    return `${this.prefix}entrepot:detector:dirty`;
-  }
-
-  /** Companies with facts not yet evaluated (survives restarts). */
-  async markDirty(companies: readonly string[]): Promise<void> {
-    if (companies.length > 0) await this.redis.sadd(this.dirtyKey(), ...companies);
-  }
-
-  async dirty(): Promise<string[]> {
-    return (await this.redis.smembers(this.dirtyKey())).sort();
-  }
-
-  async clearDirty(company: string): Promise<void> {
-    await this.redis.srem(this.dirtyKey(), company);
   }
 
   async alerts(company: string): Promise<Map<string, Alert>> {
@@ -161,9 +136,75 @@ export class DetectorState {
     return new Map(all.map((t) => Alert.parse(JSON.parse(t))).map((a) => [a.alertId, a]));
   }
 
+  private publishingKey(scope: string) {
+    return `${this.prefix}entrepot:detector:publishing:${scope}`;
+  }
+
+  /**
+   * Notes the alerts an evaluation is about to publish, before it does: a detector killed between
+   * its publish and `putAlerts` leaves them here, so the next evaluation of the scope knows they may
+   * be on alerts.v1 (and retracts them if they no longer hold) instead of forgetting them.
+   */
+  async beginPublish(scope: string, alerts: readonly Alert[]): Promise<void> {
+    if (alerts.length === 0) return;
+    await this.redis.hset(this.publishingKey(scope), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])));
+  }
+
+  /** Alerts of an evaluation of the scope that stopped between `beginPublish` and `putAlerts`. */
+  async unfinishedPublish(scope: string): Promise<Alert[]> {
+    return (await this.redis.hvals(this.publishingKey(scope))).map((t) => Alert.parse(JSON.parse(t)));
+  }
+
+  /** Stores published alerts (the scope's publish is then finished). */
   async putAlerts(company: string, alerts: readonly Alert[]): Promise<void> {
     if (alerts.length === 0) return;
-    await this.redis.hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])));
+    await this.redis
+      .multi()
+      .hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])))
+      .del(this.publishingKey(company))
+      .exec();
+  }
+}
+
+/** Deletes a dirty mark only while it still has the generation the evaluation started from. */
+const CLEAR_IF_GENERATION = `if redis.call("HGET", KEYS[1], ARGV[1]) == ARGV[2] then return redis.call("HDEL", KEYS[1], ARGV[1]) end return 0`;
+
+/**
+ * Scopes with facts not yet evaluated (survives restarts), each with a generation that every
+ * mark raises. An evaluation takes the generation before it reads the facts and clears the mark
+ * only if it is unchanged: facts stored and marked while it ran (and perhaps not read by it) keep
+ * the scope dirty, so it is evaluated again.
+ */
+export class DirtyMarks<S extends string> {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: string,
+  ) {}
+
+  async mark(scopes: readonly S[]): Promise<void> {
+    if (scopes.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const scope of new Set(scopes)) p.hincrby(this.key, scope, 1);
+    await p.exec();
+  }
+
+  async list(): Promise<S[]> {
+    return (await this.redis.hkeys(this.key)).sort() as S[];
+  }
+
+  /** The scope's current generation (null: not dirty); take it before reading the scope's facts. */
+  generation(scope: S): Promise<string | null> {
+    return this.redis.hget(this.key, scope);
+  }
+
+  /**
+   * Clears the mark if it still has `generation` (true), or unconditionally without one (a
+   * rebuild, with no consumer running). A scope marked again since is left dirty (false).
+   */
+  async clear(scope: S, generation?: string | null): Promise<boolean> {
+    if (generation === undefined) return (await this.redis.hdel(this.key, scope)) > 0;
+    if (generation === null) return false;
+    return (await this.redis.eval(CLEAR_IF_GENERATION, 1, this.key, scope, generation)) === 1;
   }
 }
 

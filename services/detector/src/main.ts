@@ -1,5 +1,5 @@
 import { loadRulesFile } from "@entrepot/detect";
-import { createKafka, ensureTopics } from "@entrepot/kafka";
+import { createKafka, ensureTopics, SERVICE_RETRY } from "@entrepot/kafka";
 import { createRedis, runWorker } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { startDetector } from "./detector";
@@ -14,7 +14,7 @@ if (process.argv[2] === "rebuild") {
     env: DetectorEnv,
     start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
       const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
-      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger });
+      const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger, retry: SERVICE_RETRY });
       await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
       const redis = createRedis(config.REDIS_URL, { role: "store", logger });
       addReadyCheck("redis", () => redis.status === "ready");

@@ -85,8 +85,8 @@ export async function rebuildDetectorState(options: RebuildOptions): Promise<Reb
     await state.putAlerts(scope, [...stored.values()]);
     const { changes } = await evaluateScope(state, scope, rules, now);
     await state.putAlerts(scope, changes);
-    if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) await state.clearCustomsDirty(scope as `hs6:${string}`);
-    else await state.clearDirty(scope);
+    if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) await state.customsDirty.clear(scope as `hs6:${string}`);
+    else await state.dirty.clear(scope);
     recomputed += changes.length;
   }
   const report = {

@@ -1,4 +1,4 @@
-import { createKafka, ensureTopics, JsonProducer } from "@entrepot/kafka";
+import { createKafka, ensureTopics, JsonProducer, SERVICE_RETRY } from "@entrepot/kafka";
 import { intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { z } from "zod";
@@ -16,7 +16,7 @@ await runWorker({
   name: "ingestor",
   env: IngestorEnv,
   start: async ({ config, logger, metrics }) => {
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-ingestor", logger });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-ingestor", logger, retry: SERVICE_RETRY });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const producer = new JsonProducer(kafka);
     await producer.start();

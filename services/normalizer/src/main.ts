@@ -1,4 +1,4 @@
-import { createKafka, ensureTopics } from "@entrepot/kafka";
+import { createKafka, ensureTopics, SERVICE_RETRY } from "@entrepot/kafka";
 import { NormalizeEnv, normalizeOptions } from "@entrepot/normalize";
 import { createRedis, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
@@ -15,7 +15,7 @@ await runWorker({
   name: "normalizer",
   env: NormalizerEnv,
   start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-normalizer", logger });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-normalizer", logger, retry: SERVICE_RETRY });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     addReadyCheck("redis", () => redis.status === "ready");

@@ -1,5 +1,5 @@
 import { DEFAULT_RETRY_SCHEDULE_MS, OutboundPolicyEnv, parseRetrySchedule, SecretKeyEnv } from "@entrepot/delivery";
-import { createKafka, ensureTopics } from "@entrepot/kafka";
+import { createKafka, ensureTopics, SERVICE_RETRY } from "@entrepot/kafka";
 import { createRedis, intFromEnv, runWorker, ServiceEnv } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { z } from "zod";
@@ -58,7 +58,7 @@ await runWorker({
   name: "notifier",
   env: NotifierEnv,
   start: async ({ config, logger, metrics, crash, addReadyCheck }) => {
-    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-notifier", logger });
+    const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-notifier", logger, retry: SERVICE_RETRY });
     await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
     const redis = createRedis(config.REDIS_URL, { role: "store", logger });
     addReadyCheck("redis", () => redis.status === "ready");

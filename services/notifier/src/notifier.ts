@@ -159,6 +159,13 @@ export async function startNotifier(options: NotifierOptions): Promise<NotifierH
       silences: sub ? await silences.list() : [],
       // a critical seen since routing inhibits this one too
       criticals: sub ? await state.criticals(candidates.map(inhibitionScope)) : new Map(),
+      // ...unless the subscriber holds an earlier revision of the alert: then it must hear of this one
+      sentAlertIds: sub
+        ? await state.sentAmong(
+            subscriptionId,
+            candidates.map((a) => a.alertId),
+          )
+        : new Set(),
       now: Date.now(),
     });
     for (const o of decision.outcomes) await record(o);

@@ -120,6 +120,30 @@ describe("decideRouting: which subscriptions, and what becomes of each pair", ()
     expect(decisions[1]).toMatchObject({ outcome: { outcome: "inhibited", reason: critical.alertId, eventId: eventIdFor(warning) } });
   });
 
+  it("leaves a later revision under an open critical to the send (held), where inhibition depends on what the subscriber was sent", () => {
+    const critical = alert({ severity: "critical", region: "TW" });
+    const fired = alert({ rule: "billing_divergence", region: "CN" });
+    const retracted: Alert = { ...fired, status: "retracted", revision: 2 };
+    const resolved: Alert = { ...fired, status: "resolved", revision: 3 };
+    const updated: Alert = { ...fired, status: "updated", revision: 2, observed: 0.4 };
+    const sent: PairState = { delivered: false, sentFingerprint: alertFingerprint(fired) };
+    const decisions = route({
+      alerts: [fired, retracted, resolved, updated],
+      subscriptions: [subscription("s")],
+      snapshot: snapshot(
+        [retracted, resolved, updated].map((a) => ["s", a, sent]),
+        [[critical]],
+      ),
+    });
+    expect(decisions.map((d) => (d.kind === "suppress" ? d.outcome.outcome : d.kind))).toEqual([
+      "inhibited",
+      "deliver",
+      "deliver",
+      "deliver",
+    ]);
+    expect(decisions.slice(1).map((d) => d.kind === "deliver" && d.job.opts.delay)).toEqual([5_000, 5_000, 5_000]);
+  });
+
   it("a silence wins over inhibition, inhibition over the repeat policy", () => {
     const critical = alert({ severity: "critical", region: "TW" });
     const warning = alert({ region: "CN" });
@@ -191,7 +215,15 @@ describe("decideRouting: which subscriptions, and what becomes of each pair", ()
 describe("decideSend: what a delivery job sends when it runs", () => {
   const a = alert();
   const alertJob = { kind: "alert" as const, alertId: a.alertId, revision: 1, subscriptionId: "s", eventId: eventIdFor(a), alert: a };
-  const base = { subscription: subscription("s"), members: [], delivered: new Set<string>(), silences: [], criticals: new Map(), now: NOW };
+  const base = {
+    subscription: subscription("s"),
+    members: [],
+    delivered: new Set<string>(),
+    silences: [],
+    criticals: new Map(),
+    sentAlertIds: new Set<string>(),
+    now: NOW,
+  };
 
   it("sends an alert job as that alert, under its event id", () => {
     expect(decideSend({ ...base, job: alertJob })).toEqual({
@@ -227,6 +259,33 @@ describe("decideSend: what a delivery job sends when it runs", () => {
     const critical = alert({ severity: "critical", region: "TW" });
     const inhibited = decideSend({ ...base, job: alertJob, criticals: new Map([[inhibitionScope(critical), critical.alertId]]) });
     expect(inhibited).toMatchObject({ kind: "drop", result: "inhibited", outcomes: [{ outcome: "inhibited", reason: critical.alertId }] });
+  });
+
+  it("never inhibits a later revision of an alert the subscriber was sent: its retraction, resolution or update reaches it", () => {
+    const critical = alert({ severity: "critical", region: "TW" });
+    const criticals = new Map([[inhibitionScope(critical), critical.alertId]]);
+    for (const [status, revision] of [
+      ["retracted", 2],
+      ["resolved", 3],
+      ["updated", 2],
+      ["fired", 4],
+    ] as const) {
+      const later: Alert = { ...a, status, revision };
+      const job = { ...alertJob, revision, eventId: eventIdFor(later), alert: later };
+      // the subscriber holds an earlier revision: it is told
+      expect(decideSend({ ...base, job, criticals, sentAlertIds: new Set([a.alertId]) })).toMatchObject({ kind: "send", alerts: [later] });
+      // it was never sent one (inhibited, or other alerts only): still inhibited
+      expect(decideSend({ ...base, job, criticals, sentAlertIds: new Set(["another"]) })).toMatchObject({
+        kind: "drop",
+        result: "inhibited",
+        outcomes: [{ outcome: "inhibited", reason: critical.alertId, eventId: eventIdFor(later) }],
+      });
+    }
+    // silences still apply: the subscriber asked for them
+    const retracted: Alert = { ...a, status: "retracted", revision: 2 };
+    const job = { ...alertJob, revision: 2, eventId: eventIdFor(retracted), alert: retracted };
+    const silences = [silence("sil", { rule: "share_shift_yoy" })];
+    expect(decideSend({ ...base, job, silences, sentAlertIds: new Set([a.alertId]) })).toMatchObject({ kind: "drop", result: "silenced" });
   });
 
   it("records a disabled subscription with its reason instead of sending", () => {
@@ -265,6 +324,20 @@ describe("decideSend: what a delivery job sends when it runs", () => {
         [eventIdFor(alerts[1] as Alert), "silenced", "sil_tw"],
         [eventIdFor(alerts[2] as Alert), "inhibited", critical.alertId],
       ]);
+    });
+
+    it("keeps the retraction of a member the subscriber was sent, though a critical inhibits the others", () => {
+      const critical = alert({ severity: "critical", region: "XX", period: "FY2025-Q4" });
+      const retracted: Alert = { ...(alerts[1] as Alert), status: "retracted", revision: 2 };
+      const decision = decideSend({
+        ...base,
+        job: digest,
+        members: [members[0] as (typeof members)[number], { eventId: eventIdFor(retracted), alert: retracted }],
+        criticals: new Map([[inhibitionScope(critical), critical.alertId]]),
+        sentAlertIds: new Set([retracted.alertId]),
+      });
+      expect(decision).toMatchObject({ kind: "send", sendId: eventIdFor(retracted), alerts: [retracted] });
+      expect(decision.outcomes.map((o) => [o.eventId, o.outcome])).toEqual([[eventIdFor(alerts[0] as Alert), "inhibited"]]);
     });
 
     it("goes as that one alert, under its own id, when one member is left", () => {

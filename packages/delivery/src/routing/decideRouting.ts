@@ -115,7 +115,9 @@ export function decideRouting(input: RoutingInput): RoutingDecision[] {
     const base = { subscriptionId, eventId, alertIds: [alert.alertId], at };
     const silence = silencing(input.silences, alert, now);
     if (silence) return { kind: "suppress", outcome: { ...base, outcome: "silenced", reason: silence.id } };
-    const inhibitor = inhibitorOf(alert, snapshot.criticals);
+    // a later revision is not settled as inhibited here: whether the subscriber holds an earlier one
+    // (sent, or still on its way) is known when the job runs, which inhibits it only if not (decideSend)
+    const inhibitor = alert.revision > 1 ? undefined : inhibitorOf(alert, snapshot.criticals);
     if (inhibitor) return { kind: "suppress", outcome: { ...base, outcome: "inhibited", reason: inhibitor } };
     if (pair.sentFingerprint === alertFingerprint(alert)) return { kind: "suppress", outcome: { ...base, outcome: "unchanged" } };
     if (policy.groupWindowMs > 0) return { kind: "group", subscriptionId, eventId, alert, record: !pair.previous };
@@ -162,6 +164,8 @@ export interface SendInput {
   delivered: ReadonlySet<string>;
   silences: readonly Silence[];
   criticals: ReadonlyMap<string, string>;
+  /** the alert ids (of the job's alert or members) of which some revision was sent to the subscription */
+  sentAlertIds: ReadonlySet<string>;
   now: number;
 }
 
@@ -186,7 +190,10 @@ export type SendDecision =
 
 /**
  * What a delivery job sends when it runs: silences and inhibition are checked again (a silence
- * added, or a critical seen, since routing), members already delivered are left out.
+ * added, or a critical seen, since routing), members already delivered are left out. Inhibition
+ * keeps new lesser alerts away; it never holds back a later revision (update, retraction,
+ * resolution, re-firing) of an alert the subscriber was sent, which would leave it with content
+ * that is no longer true.
  */
 export function decideSend(input: SendInput): SendDecision {
   const { job, subscription: sub, now } = input;
@@ -198,7 +205,7 @@ export function decideSend(input: SendInput): SendDecision {
     const base = { subscriptionId, eventId, alertIds: [alert.alertId], at };
     const silence = silencing(input.silences, alert, now);
     if (silence) return { ...base, outcome: "silenced", reason: silence.id };
-    const inhibitor = inhibitorOf(alert, input.criticals);
+    const inhibitor = input.sentAlertIds.has(alert.alertId) ? undefined : inhibitorOf(alert, input.criticals);
     return inhibitor ? { ...base, outcome: "inhibited", reason: inhibitor } : undefined;
   };
   const outcomes: RoutingOutcome[] = [];

@@ -1,12 +1,12 @@
 import { statSync } from "node:fs";
 import { readMappingFile } from "@entrepot/feeds";
 import { ingestFile } from "@entrepot/ingest";
-import { ensureTopics, JsonProducer } from "@entrepot/kafka";
+import { ensureTopics, JsonProducer, SERVICE_RETRY } from "@entrepot/kafka";
 import { topicDefinitions, topicName } from "@entrepot/schemas";
 import { type Command, Option } from "commander";
 import { cliRuntime, print } from "../cliEnv";
 import { action } from "../cliErrors";
-import { connectKafka } from "../connections";
+import { CONNECT_DEADLINE_MS, connectKafka } from "../connections";
 import { checkFeedFile, noUsableRow, reasonList } from "../inputChecks";
 import {
   formatReconciliation,
@@ -61,7 +61,8 @@ export function registerIngest(program: Command): void {
       const { prefix } = rt;
       const metricsUrl = options.normalizerMetrics;
       const metricsBefore: NormalizerMetrics | undefined = metricsUrl ? await scrapeNormalizerMetrics(metricsUrl) : undefined;
-      const kafka = await connectKafka(rt);
+      // the broker is probed first (fail fast); once the run is going, a broker restart is ridden out
+      const kafka = await connectKafka(rt, CONNECT_DEADLINE_MS, SERVICE_RETRY);
       await ensureTopics(kafka, topicDefinitions(prefix));
       const onProgress = progressPrinter(statSync(path).size);
       const report =
