@@ -1,5 +1,6 @@
 import type { Logger, Metrics } from "@entrepot/runtime";
-import type { Batch, Consumer, Kafka } from "kafkajs";
+import type { Batch, Consumer } from "kafkajs";
+import type { Kafka } from "./client";
 
 export interface IncomingMessage {
   topic: string;
@@ -63,7 +64,7 @@ export class ConsumerRunner {
   private readonly lagged = new Map<string, Set<number>>();
 
   constructor(private readonly options: ConsumerRunnerOptions) {
-    this.consumer = options.kafka.consumer({
+    this.consumer = options.kafka.kafkajs().consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       sessionTimeout: SESSION_TIMEOUT_MS,
