@@ -1,0 +1,149 @@
+import { Consumer, type Message, type MessagesStream, stringDeserializers } from "@platformatic/kafka";
+import { type ConsumerHooks, type ConsumerRunnerOptions, type IncomingMessage, SESSION_TIMEOUT_MS } from "./consumer";
+import type { ConsumerBackend } from "./consumerKafkajs";
+
+type StringMessage = Message<string, string, string, string>;
+
+/** messages taken from the stream at once, at most (they are then handled per partition) */
+const MAX_TAKE = 5000;
+/** a failed batch is retried this many times, with exponential backoff from RETRY_INITIAL_MS, before the runner crashes */
+const RETRIES = 8;
+const RETRY_INITIAL_MS = 200;
+
+function incoming(m: StringMessage): IncomingMessage {
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: String(m.offset),
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: Object.fromEntries(m.headers),
+    timestamp: String(m.timestamp),
+  };
+}
+
+/** what the stream holds now, up to `max` messages, without waiting */
+function take(stream: MessagesStream<string, string, string, string>, max: number): StringMessage[] {
+  const out: StringMessage[] = [];
+  while (out.length < max) {
+    const m = stream.read() as StringMessage | null;
+    if (m === null) break;
+    out.push(m);
+  }
+  return out;
+}
+
+/** until the stream has something to read, or ends */
+function readable(stream: MessagesStream<string, string, string, string>): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("readable", done);
+      stream.off("close", done);
+      resolve();
+    };
+    stream.on("readable", done);
+    stream.on("close", done);
+  });
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * ConsumerRunner on @platformatic/kafka: a message stream without autocommit; what it holds is
+ * taken at once and handled per partition, each partition's last offset committed after its
+ * handler returned; a failing handler is retried with backoff, then the runner crashes.
+ */
+export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: ConsumerHooks): ConsumerBackend {
+  const { kafka, logger } = options;
+  const consumer = new Consumer<string, string, string, string>({
+    ...kafka.platformaticOptions(),
+    groupId: options.groupId,
+    sessionTimeout: SESSION_TIMEOUT_MS,
+    rebalanceTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    autocommit: false,
+    deserializers: stringDeserializers,
+  });
+  let stream: MessagesStream<string, string, string, string> | undefined;
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  consumer.on("consumer:group:join", () => {
+    hooks.move("consuming");
+    const assignment: Record<string, number[]> = {};
+    for (const a of consumer.assignments ?? []) assignment[a.topic] = [...a.partitions];
+    hooks.assigned(assignment);
+  });
+  consumer.on("consumer:group:rebalance", () => hooks.move("rebalancing"));
+  consumer.on("consumer:heartbeat:end", () => hooks.contact());
+
+  const handleWithRetries = async (messages: IncomingMessage[]) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await hooks.handle(messages);
+        return;
+      } catch (err) {
+        if (attempt >= RETRIES || stopping) throw err;
+        const wait = RETRY_INITIAL_MS * 2 ** attempt * (0.8 + Math.random() * 0.4);
+        logger.warn({ err, attempt, groupId: options.groupId }, "batch failed, retrying");
+        await delay(wait);
+      }
+    }
+  };
+
+  const run = async (source: MessagesStream<string, string, string, string>) => {
+    while (!stopping) {
+      const taken = take(source, MAX_TAKE);
+      if (taken.length === 0) {
+        if (source.destroyed || source.readableEnded) return;
+        await readable(source);
+        continue;
+      }
+      hooks.contact();
+      const started = process.hrtime.bigint();
+      const byPartition = new Map<string, StringMessage[]>();
+      for (const m of taken) {
+        const key = `${m.topic}\u0000${m.partition}`;
+        const list = byPartition.get(key) ?? [];
+        list.push(m);
+        byPartition.set(key, list);
+      }
+      for (const list of byPartition.values()) {
+        await handleWithRetries(list.map(incoming));
+        await (list.at(-1) as StringMessage).commit();
+      }
+      if (options.metrics) {
+        const lag = await consumer.getLag({ topics: [...new Set(taken.map((m) => m.topic))] });
+        for (const [topic, partitions] of lag) partitions.forEach((l, partition) => l >= 0n && hooks.lag(topic, partition, Number(l)));
+      }
+      hooks.batchDone(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+
+  return {
+    start: async () => {
+      const source = await consumer.consume({
+        topics: [...options.topics],
+        mode: "committed",
+        fallbackMode: options.fromBeginning === false ? "latest" : "earliest",
+        autocommit: false,
+        highWaterMark: MAX_TAKE,
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        rebalanceTimeout: 30_000,
+        heartbeatInterval: 3_000,
+      });
+      stream = source;
+      source.on("error", (err: Error) => hooks.crashed(err, false));
+      loop = run(source).catch((err: unknown) => {
+        hooks.crashed(err instanceof Error ? err : new Error(String(err)), false);
+      });
+    },
+    close: async () => {
+      stopping = true;
+      stream?.emit("readable");
+      await loop;
+      hooks.move("stopped");
+      await stream?.close();
+      await consumer.close(true);
+    },
+  };
+}
