@@ -33,17 +33,27 @@ function take(stream: MessagesStream<string, string, string, string>, max: numbe
   return out;
 }
 
-/** until the stream has something to read, or ends */
-function readable(stream: MessagesStream<string, string, string, string>): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off("readable", done);
-      stream.off("close", done);
-      resolve();
-    };
-    stream.on("readable", done);
-    stream.on("close", done);
-  });
+/**
+ * Wakes the batch loop when the stream has something to read or closes. Its `readable` listener
+ * stays for the stream's life: @platformatic/kafka fetches only while the stream has a reader
+ * (a stream with no `readable` or `data` listener is not flowing and stops fetching for good).
+ */
+function wakeOn(stream: MessagesStream<string, string, string, string>): { next(): Promise<void>; wake(): void } {
+  let waiting: (() => void) | undefined;
+  const wake = () => {
+    const w = waiting;
+    waiting = undefined;
+    w?.();
+  };
+  stream.on("readable", wake);
+  stream.on("close", wake);
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        waiting = resolve;
+      }),
+    wake,
+  };
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -65,6 +75,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
     deserializers: stringDeserializers,
   });
   let stream: MessagesStream<string, string, string, string> | undefined;
+  let signal: ReturnType<typeof wakeOn> | undefined;
   let stopping = false;
   let loop: Promise<void> | undefined;
   consumer.on("consumer:group:join", () => {
@@ -90,12 +101,12 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
     }
   };
 
-  const run = async (source: MessagesStream<string, string, string, string>) => {
+  const run = async (source: MessagesStream<string, string, string, string>, wake: ReturnType<typeof wakeOn>) => {
     while (!stopping) {
       const taken = take(source, MAX_TAKE);
       if (taken.length === 0) {
         if (source.destroyed || source.readableEnded) return;
-        await readable(source);
+        await wake.next();
         continue;
       }
       hooks.contact();
@@ -132,14 +143,15 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
         heartbeatInterval: 3_000,
       });
       stream = source;
+      signal = wakeOn(source);
       source.on("error", (err: Error) => hooks.crashed(err, false));
-      loop = run(source).catch((err: unknown) => {
+      loop = run(source, signal).catch((err: unknown) => {
         hooks.crashed(err instanceof Error ? err : new Error(String(err)), false);
       });
     },
     close: async () => {
       stopping = true;
-      stream?.emit("readable");
+      signal?.wake();
       await loop;
       hooks.move("stopped");
       await stream?.close();
