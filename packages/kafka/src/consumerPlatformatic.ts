@@ -124,7 +124,12 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
       }
       if (options.metrics) {
         const lag = await consumer.getLag({ topics: [...new Set(taken.map((m) => m.topic))] });
-        for (const [topic, partitions] of lag) partitions.forEach((l, partition) => l >= 0n && hooks.lag(topic, partition, Number(l)));
+        for (const [topic, partitions] of lag) {
+          partitions.forEach((l, partition) => {
+            // -1n: a partition not assigned to this member
+            if (l >= 0n) hooks.lag(topic, partition, Number(l));
+          });
+        }
       }
       hooks.batchDone(Number(process.hrtime.bigint() - started) / 1e9);
     }
