@@ -56,7 +56,19 @@ function wakeOn(stream: MessagesStream<string, string, string, string>): { next(
   };
 }
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** waits `ms`, or less when `stop` aborts first */
+const delay = (ms: number, stop: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    stop.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 
 /**
  * ConsumerRunner on @platformatic/kafka: a message stream without autocommit; what it holds is
@@ -77,6 +89,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
   let stream: MessagesStream<string, string, string, string> | undefined;
   let signal: ReturnType<typeof wakeOn> | undefined;
   let stopping = false;
+  const stopped = new AbortController();
   let loop: Promise<void> | undefined;
   consumer.on("consumer:group:join", () => {
     hooks.move("consuming");
@@ -96,7 +109,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
         if (attempt >= RETRIES || stopping) throw err;
         const wait = RETRY_INITIAL_MS * 2 ** attempt * (0.8 + Math.random() * 0.4);
         logger.warn({ err, attempt, groupId: options.groupId }, "batch failed, retrying");
-        await delay(wait);
+        await delay(wait, stopped.signal);
       }
     }
   };
@@ -156,6 +169,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
     },
     close: async () => {
       stopping = true;
+      stopped.abort();
       signal?.wake();
       await loop;
       hooks.move("stopped");
