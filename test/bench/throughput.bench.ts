@@ -55,6 +55,11 @@ async function waitConsumed(
  *   its lag is 0) vs `kcat -C | kcat -P`, a consume -> produce pass-through of the same raw topic.
  */
 export default async function run(ctx: BenchContext): Promise<BenchResult> {
+  try {
+    execFileSync("kcat", ["-V"], { stdio: "ignore" });
+  } catch {
+    throw new Error("kcat is needed for the baselines of this benchmark: apt-get install -y kcat");
+  }
   const tmp = mkdtempSync(join(tmpdir(), "entrepot-bench-throughput-"));
   const brokers = ctx.kafkaBrokers.split(",");
   const prefix = uniquePrefix("bench-tp");

@@ -1,6 +1,10 @@
 import type { Consumer } from "kafkajs";
 import { type ConsumerHooks, type ConsumerRunnerOptions, type IncomingMessage, SESSION_TIMEOUT_MS } from "./consumer";
 
+/** bytes one fetch may return, in all and per partition (bounds the memory of a consumer catching up) */
+export const FETCH_MAX_BYTES = 4 * 2 ** 20;
+export const FETCH_MAX_BYTES_PER_PARTITION = 2 ** 20;
+
 /** A client's consumer behind ConsumerRunner. */
 export interface ConsumerBackend {
   start(): Promise<void>;
@@ -25,6 +29,8 @@ export function kafkajsConsumer(options: ConsumerRunnerOptions, hooks: ConsumerH
     sessionTimeout: SESSION_TIMEOUT_MS,
     rebalanceTimeout: 30_000,
     heartbeatInterval: 3_000,
+    maxBytes: FETCH_MAX_BYTES,
+    maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
   });
   const { events } = consumer;
   consumer.on(events.CRASH, (event) => hooks.crashed(event.payload.error, event.payload.restart));

@@ -1,11 +1,11 @@
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from "@platformatic/kafka";
 import { type ConsumerHooks, type ConsumerRunnerOptions, type IncomingMessage, SESSION_TIMEOUT_MS } from "./consumer";
-import type { ConsumerBackend } from "./consumerKafkajs";
+import { type ConsumerBackend, FETCH_MAX_BYTES, FETCH_MAX_BYTES_PER_PARTITION } from "./consumerKafkajs";
 
 type StringMessage = Message<string, string, string, string>;
 
-/** messages taken from the stream at once, at most (they are then handled per partition) */
-const MAX_TAKE = 5000;
+/** messages taken from the stream at once, at most (they are then handled per partition); also the stream's buffer */
+const MAX_TAKE = 2000;
 /** a failed batch is retried this many times, with exponential backoff from RETRY_INITIAL_MS, before the runner crashes */
 const RETRIES = 8;
 const RETRY_INITIAL_MS = 200;
@@ -156,6 +156,9 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
         fallbackMode: options.fromBeginning === false ? "latest" : "earliest",
         autocommit: false,
         highWaterMark: MAX_TAKE,
+        // one fetch is decoded into messages at once: the client's 50 MB default held ~1 GB of objects
+        maxBytes: FETCH_MAX_BYTES,
+        maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,
         sessionTimeout: SESSION_TIMEOUT_MS,
         rebalanceTimeout: 30_000,
         heartbeatInterval: 3_000,
