@@ -1,14 +1,14 @@
 import { z } from "zod";
 
 /** The Kafka client libraries packages/kafka can run on. */
-export const KafkaClientName = z.enum(["kafkajs", "platformatic", "confluent"]);
+export const KafkaClientName = z.enum(["platformatic", "kafkajs"]);
 export type KafkaClientName = z.infer<typeof KafkaClientName>;
 
-/** the client used when ENTREPOT_KAFKA_CLIENT is not set */
-export const DEFAULT_KAFKA_CLIENT: KafkaClientName = "kafkajs";
+/** the client used when ENTREPOT_KAFKA_CLIENT is not set (docs/decisions/0001-kafka-client.md) */
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = "platformatic";
 
 /**
- * The client chosen by `ENTREPOT_KAFKA_CLIENT` (kafkajs | platformatic | confluent) in the given
+ * The client chosen by `ENTREPOT_KAFKA_CLIENT` (platformatic | kafkajs) in the given
  * environment, else the default; any other value is an error naming the variable.
  */
 export function kafkaClientName(env: Record<string, string | undefined>): KafkaClientName {

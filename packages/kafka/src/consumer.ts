@@ -21,7 +21,8 @@ export interface ConsumerRunnerOptions {
   fromBeginning?: boolean;
   logger: Logger;
   /**
-   * Handles one batch of one partition. It must finish every output (and wait for its
+   * Handles one batch: messages of one partition (kafkajs) or of several (platformatic: what one
+   * fetch brought), each partition's in offset order. It must finish every output (and wait for its
    * acknowledgement) before returning: offsets are committed only after it returns.
    * Throwing means an infrastructure failure: the batch is retried, and when retries are
    * exhausted the runner reports a crash (the process should exit non-zero).
@@ -50,7 +51,7 @@ export interface ConsumerHooks {
   assigned(assignment: Record<string, number[]>): void;
   /** the client gave up; `restart`: it rejoins by itself */
   crashed(err: Error, restart: boolean): void;
-  /** one partition's messages through the handler (then counted); throws what the handler threw */
+  /** one batch through the handler (then counted); throws what the handler threw */
   handle(messages: IncomingMessage[]): Promise<void>;
   /** a partition's lag (messages past its last handled offset up to the high watermark) */
   lag(topic: string, partition: number, lag: number): void;

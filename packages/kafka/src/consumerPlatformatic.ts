@@ -9,6 +9,8 @@ const MAX_TAKE = 2000;
 /** a failed batch is retried this many times, with exponential backoff from RETRY_INITIAL_MS, before the runner crashes */
 const RETRIES = 8;
 const RETRY_INITIAL_MS = 200;
+/** while behind, the lag gauges are refreshed at most this often */
+const LAG_INTERVAL_MS = 1000;
 
 function incoming(m: StringMessage): IncomingMessage {
   return {
@@ -72,8 +74,9 @@ const delay = (ms: number, stop: AbortSignal) =>
 
 /**
  * ConsumerRunner on @platformatic/kafka: a message stream without autocommit; what it holds is
- * taken at once and handled per partition, each partition's last offset committed after its
- * handler returned; a failing handler is retried with backoff, then the runner crashes.
+ * taken at once (up to MAX_TAKE messages of any partitions) and handled as one batch, each
+ * partition's last offset committed after the handler returned; a failing handler is retried
+ * with backoff, then the runner crashes.
  */
 export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: ConsumerHooks): ConsumerBackend {
   const { kafka, logger } = options;
@@ -89,6 +92,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
   let stream: MessagesStream<string, string, string, string> | undefined;
   let signal: ReturnType<typeof wakeOn> | undefined;
   let stopping = false;
+  let lagReadAt = 0;
   const stopped = new AbortController();
   let loop: Promise<void> | undefined;
   consumer.on("consumer:group:join", () => {
@@ -124,18 +128,14 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
       }
       hooks.contact();
       const started = process.hrtime.bigint();
-      const byPartition = new Map<string, StringMessage[]>();
-      for (const m of taken) {
-        const key = `${m.topic}\u0000${m.partition}`;
-        const list = byPartition.get(key) ?? [];
-        list.push(m);
-        byPartition.set(key, list);
-      }
-      for (const list of byPartition.values()) {
-        await handleWithRetries(list.map(incoming));
-        await (list.at(-1) as StringMessage).commit();
-      }
-      if (options.metrics) {
+      // the whole take is one batch (one output request, one revision round trip): each partition's messages stay in order
+      await handleWithRetries(taken.map(incoming));
+      const last = new Map<string, StringMessage>();
+      for (const m of taken) last.set(`${m.topic}\u0000${m.partition}`, m);
+      await Promise.all([...last.values()].map((m) => m.commit()));
+      // lag is read (a ListOffsets request) once caught up with the stream, else at most once a second
+      if (options.metrics && (taken.length < MAX_TAKE || Date.now() - lagReadAt >= LAG_INTERVAL_MS)) {
+        lagReadAt = Date.now();
         const lag = await consumer.getLag({ topics: [...new Set(taken.map((m) => m.topic))] });
         for (const [topic, partitions] of lag) {
           partitions.forEach((l, partition) => {

@@ -2,39 +2,42 @@ import { createLogger, METRIC, Metrics } from "@entrepot/runtime";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { createKafka, ensureTopics } from "./client";
+import { KafkaClientName } from "./clientChoice";
 import { ConsumerRunner, type ConsumerState, type IncomingMessage } from "./consumer";
 import { JsonProducer } from "./producer";
 
 const logger = createLogger({ name: "consumer-readiness-int", level: "silent" });
-const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "consumer-readiness-int", logger });
-const producer = new JsonProducer(kafka);
-const runners: ConsumerRunner[] = [];
-afterAll(async () => {
-  await Promise.all(runners.map((r) => r.close()));
-  await producer.close();
-});
 
-function runner(options: {
-  groupId: string;
-  topic: string;
-  handleBatch?: (m: IncomingMessage[]) => Promise<void>;
-  metrics?: Metrics;
-  onStateChange?: (state: ConsumerState) => void;
-}) {
-  const r = new ConsumerRunner({
-    kafka,
-    groupId: options.groupId,
-    topics: [options.topic],
-    logger,
-    handleBatch: options.handleBatch ?? (async () => undefined),
-    ...(options.metrics ? { metrics: { metrics: options.metrics, stage: "test" } } : {}),
-    ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+// the default client and the supported alternative, both on the same tests
+describe.each(KafkaClientName.options)("ConsumerRunner readiness and metrics on a real broker (%s)", (client) => {
+  const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "consumer-readiness-int", logger, client });
+  const producer = new JsonProducer(kafka);
+  const runners: ConsumerRunner[] = [];
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.close()));
+    await producer.close();
   });
-  runners.push(r);
-  return r;
-}
 
-describe("ConsumerRunner readiness and metrics on a real broker", () => {
+  function runner(options: {
+    groupId: string;
+    topic: string;
+    handleBatch?: (m: IncomingMessage[]) => Promise<void>;
+    metrics?: Metrics;
+    onStateChange?: (state: ConsumerState) => void;
+  }) {
+    const r = new ConsumerRunner({
+      kafka,
+      groupId: options.groupId,
+      topics: [options.topic],
+      logger,
+      handleBatch: options.handleBatch ?? (async () => undefined),
+      ...(options.metrics ? { metrics: { metrics: options.metrics, stage: "test" } } : {}),
+      ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
+    });
+    runners.push(r);
+    return r;
+  }
+
   it("is ready only between joining its group and being stopped; reports batch durations and its partitions' lag", async () => {
     const p = uniquePrefix("ready");
     const topic = `${p}in`;

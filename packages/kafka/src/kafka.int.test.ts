@@ -3,16 +3,19 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { ConfigResourceTypes } from "kafkajs";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { consumerLag, createKafka, ensureTopics } from "./client";
+import { KafkaClientName } from "./clientChoice";
 import { ConsumerRunner, type IncomingMessage } from "./consumer";
 import { JsonProducer, MAX_REQUEST_BYTES } from "./producer";
 import { readTopicToEnd } from "./readTopic";
 
 const logger = createLogger({ name: "kafka-int", level: "silent" });
-const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger });
-const producer = new JsonProducer(kafka);
-afterAll(() => producer.close());
 
-describe("packages/kafka on a real broker", () => {
+// the default client and the supported alternative, both on the same tests
+describe.each(KafkaClientName.options)("packages/kafka on a real broker (%s)", (client) => {
+  const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger, client });
+  const producer = new JsonProducer(kafka);
+  afterAll(() => producer.close());
+
   it("creates topics once, with partitions and cleanup policy", async () => {
     const p = uniquePrefix("topics");
     const defs = [
