@@ -1,12 +1,4 @@
-import {
-  ConsumerRunner,
-  deadLetter,
-  type IncomingMessage,
-  JsonProducer,
-  type Kafka,
-  type TopicMessage,
-  TopicWriter,
-} from "@entrepot/kafka";
+import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import {
   type BatchCounts,
   batchCounts,
