@@ -1,56 +1,15 @@
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, ingest } from "@entrepot/cli";
-import { createKafka } from "@entrepot/kafka";
+import { createKafka, deleteTopics } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { uniquePrefix } from "@entrepot/testkit";
+import { MiB, writeCustoms } from "./customsFile";
 import type { BenchContext, BenchResult } from "./run";
 
 const TARGET_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
-const REPORTERS = ["SG", "TW", "KR", "MY", "VN", "JP", "DE", "NL", "US", "MX"];
-const PARTNERS = ["CN", "HK", "US", "Taiwan", "Korea, Rep.", "Viet Nam", "India", "Türkiye", "MY", "World"];
-const FLOWS = ["export", "import", "re-export", "M", "X"];
-const HS = ["854231", "854232", "847130", "8542.39", "847330", "85423190", "851762", "852852"];
-const MiB = 2 ** 20;
-
-/**
- * Writes a canonical customs CSV of about `bytes` bytes, streaming (never holding the file in
- * memory); one row in 1000 is ragged (`column_count` at ingest). Returns the rows written.
- */
-async function writeCustoms(path: string, bytes: number): Promise<number> {
-  const out = createWriteStream(path, { highWaterMark: 4 * MiB });
-  let written = 0;
-  let rows = 0;
-  const write = async (text: string) => {
-    written += Buffer.byteLength(text);
-    if (!out.write(text)) await once(out, "drain");
-  };
-  await write("reporter,partner,flow,hs_code,period,value,currency,quantity,quantity_unit,net_weight_kg,source,reported_at\n");
-  while (written < bytes) {
-    const parts: string[] = [];
-    for (let k = 0; k < 2000; k++, rows++) {
-      const i = rows;
-      const month = String((i % 12) + 1).padStart(2, "0");
-      const year = 2015 + (Math.floor(i / 12) % 10);
-      if (i % 1000 === 999) {
-        parts.push(`${REPORTERS[i % 10]},${PARTNERS[(i >> 3) % 10]},export,854231,${year}-${month}\n`);
-        continue;
-      }
-      const value = ((i * 7919) % 9_999_991) + 1000;
-      parts.push(
-        `${REPORTERS[i % 10]},"${PARTNERS[(i >> 3) % 10]}",${FLOWS[i % 5]},${HS[(i >> 5) % 8]},${year}-${month},${value}.25,USD,${(value % 50_000) + 10},u,${value % 70_000},bench-gen,2025-0${(i % 9) + 1}-15\n`,
-      );
-    }
-    await write(parts.join(""));
-  }
-  out.end();
-  await once(out, "finish");
-  return rows;
-}
-
 const rssMB = () => Math.round(process.memoryUsage().rss / MiB);
 /** the kernel's high-water mark of this process's resident set (covers peaks between samples) */
 const vmHwmMB = () => {
@@ -73,7 +32,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
   const kafka = createKafka({ brokers, clientId: "bench-ingest-scale", logger });
   try {
     const g0 = performance.now();
-    const rowsWritten = await writeCustoms(file, TARGET_MB * MiB);
+    const rowsWritten = await writeCustoms(file, { bytes: TARGET_MB * MiB });
     const generateS = (performance.now() - g0) / 1000;
     const size = statSync(file).size;
     process.stderr.write(
@@ -133,9 +92,9 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.deleteTopics({ topics: topicDefinitions(prefix).map((t) => t.name) }).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTopics(
+      kafka,
+      topicDefinitions(prefix).map((t) => t.name),
+    );
   }
 }

@@ -47,7 +47,7 @@ describe("faults: poison records", () => {
     const s = await scenarios.start("poison", SEED + 50);
     s.figure("seed", `${SEED + 50}: poison after chunk 0 (raw, clean and alerts topics)`);
     // a plain client on purpose: the project's producer only writes JSON, these are not
-    const producer = s.kafka.producer();
+    const producer = s.kafka.kafkajs().producer();
     await producer.connect();
     await s.ingestFeed({
       0: async () => {

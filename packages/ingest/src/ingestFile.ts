@@ -44,8 +44,9 @@ export interface IngestReport {
 /**
  * Reads a feed file of any supported layout and publishes raw records to the raw topic of their
  * feed, and source-side problems (broken CSV lines, oversized lines, bad encoding, unknown layout)
- * to the dead-letter topic, in acknowledged batches (backpressure: the next rows are read only
- * after the previous batch is acknowledged).
+ * to the dead-letter topic, in acknowledged batches (backpressure: while one batch waits for its
+ * acknowledgement the next is read; it is sent only once the previous one was acknowledged, so at
+ * most two batches are held and batches are written in file order). The report counts acknowledged rows.
  */
 export async function ingestFile(options: IngestOptions): Promise<IngestReport> {
   const ingestRun = options.ingestRun ?? randomUUID();
@@ -68,15 +69,28 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
   let batch: TopicMessage[] = [];
   let pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
   let lastFormat = options.format ?? "unknown";
+  // one batch in flight while the next is read: parsing overlaps the broker's acknowledgement
+  let inFlight: Promise<void> = Promise.resolve();
+  let failed: { err: unknown } | undefined;
   const flush = async () => {
-    if (batch.length > 0) await out.send(batch);
-    report.published += pending.published;
-    report.rejected += pending.rejected;
-    report.publishedByFeed.revenue += pending.revenue;
-    report.publishedByFeed.customs += pending.customs;
+    const sending = batch;
+    const counts = pending;
     batch = [];
     pending = { published: 0, rejected: 0, revenue: 0, customs: 0 };
-    options.onProgress?.(report);
+    await inFlight;
+    if (failed) throw failed.err;
+    inFlight = (sending.length > 0 ? out.send(sending) : Promise.resolve()).then(
+      () => {
+        report.published += counts.published;
+        report.rejected += counts.rejected;
+        report.publishedByFeed.revenue += counts.revenue;
+        report.publishedByFeed.customs += counts.customs;
+        options.onProgress?.(report);
+      },
+      (err: unknown) => {
+        failed = { err };
+      },
+    );
   };
   const rows = readFeed(options.file, {
     ...(options.feed ? { feed: options.feed } : {}),
@@ -110,8 +124,10 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
       pending.rejected += 1;
       report.byReason[row.reason] = (report.byReason[row.reason] ?? 0) + 1;
     }
-    if (batch.length >= (options.batchSize ?? 500)) await flush();
+    if (batch.length >= (options.batchSize ?? 1000)) await flush();
   }
   await flush();
+  await inFlight;
+  if (failed) throw failed.err;
   return report;
 }

@@ -1,5 +1,7 @@
 import type { Logger } from "@entrepot/runtime";
-import { type Admin, type ITopicConfig, Kafka, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import type { CompressionAlgorithmValue } from "@platformatic/kafka";
+import { type Admin, type ITopicConfig, Kafka as KafkaJs, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
+import { type KafkaClientName, kafkaClientName } from "./clientChoice";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -7,7 +9,11 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** connection timeout in ms (default 5000) */
   connectionTimeout?: number;
-  /** kafkajs retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
+  /** the client library (default: `ENTREPOT_KAFKA_CLIENT`, else DEFAULT_KAFKA_CLIENT) */
+  client?: KafkaClientName;
+  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; default none) */
+  compression?: CompressionAlgorithmValue;
+  /** retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
   retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number; factor?: number; multiplier?: number };
 }
 
@@ -33,10 +39,56 @@ export function kafkaLogLevel(level: number, message: string, fields: Record<str
   return level === KafkaLogLevel.WARN ? "warn" : "debug";
 }
 
-/** The only place that constructs kafkajs; everything else goes through this package. */
+/**
+ * A connection recipe for one Kafka cluster and the client library to use: JsonProducer and
+ * ConsumerRunner run on `client`; topic administration and `readTopicToEnd` run on kafkajs for
+ * every client. Nothing connects until a producer, consumer or admin call does.
+ */
+export class Kafka {
+  readonly client: KafkaClientName;
+  readonly compression: CompressionAlgorithmValue;
+  private kafkajsClient: KafkaJs | undefined;
+
+  constructor(readonly options: KafkaClientOptions) {
+    this.client = options.client ?? kafkaClientName(process.env);
+    this.compression = options.compression ?? "none";
+  }
+
+  get logger(): Logger {
+    return this.options.logger;
+  }
+
+  /** The kafkajs client (created on first use). */
+  kafkajs(): KafkaJs {
+    this.kafkajsClient ??= createKafkaJs(this.options);
+    return this.kafkajsClient;
+  }
+
+  /** kafkajs's admin client, for what the helpers of this package do not cover (tests, benchmarks). */
+  admin(): Admin {
+    return this.kafkajs().admin();
+  }
+
+  /** the options every @platformatic/kafka client of this handle starts from */
+  platformaticOptions(): { clientId: string; bootstrapBrokers: string[]; connectTimeout: number; retries: number; retryDelay: number } {
+    return {
+      clientId: this.options.clientId,
+      bootstrapBrokers: [...this.options.brokers],
+      connectTimeout: this.options.connectionTimeout ?? 5000,
+      retries: this.options.retry?.retries ?? 8,
+      retryDelay: this.options.retry?.initialRetryTime ?? 200,
+    };
+  }
+}
+
+/** The only place that constructs Kafka clients; everything else goes through this package. */
 export function createKafka(options: KafkaClientOptions): Kafka {
+  return new Kafka(options);
+}
+
+function createKafkaJs(options: KafkaClientOptions): KafkaJs {
   const log = options.logger.child({ component: "kafkajs" });
-  return new Kafka({
+  return new KafkaJs({
     clientId: options.clientId,
     brokers: [...options.brokers],
     connectionTimeout: options.connectionTimeout ?? 5000,
@@ -49,6 +101,19 @@ export function createKafka(options: KafkaClientOptions): Kafka {
       },
     retry: options.retry ?? { initialRetryTime: 200, retries: 8 },
   });
+}
+
+/** Deletes topics (missing ones are ignored), e.g. after a benchmark. */
+export async function deleteTopics(kafka: Kafka, names: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const topics = names.filter((n) => existing.has(n));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export interface TopicDefinition {

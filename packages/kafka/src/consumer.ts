@@ -1,5 +1,7 @@
 import type { Logger, Metrics } from "@entrepot/runtime";
-import type { Batch, Consumer, Kafka } from "kafkajs";
+import type { Kafka } from "./client";
+import { type ConsumerBackend, kafkajsConsumer } from "./consumerKafkajs";
+import { platformaticConsumer } from "./consumerPlatformatic";
 
 export interface IncomingMessage {
   topic: string;
@@ -19,16 +21,19 @@ export interface ConsumerRunnerOptions {
   fromBeginning?: boolean;
   logger: Logger;
   /**
-   * Handles one batch of one partition. It must finish every output (and wait for its
+   * Handles one batch: messages of one partition (kafkajs) or of several (platformatic: what one
+   * fetch brought), each partition's in offset order. It must finish every output (and wait for its
    * acknowledgement) before returning: offsets are committed only after it returns.
    * Throwing means an infrastructure failure: the batch is retried, and when retries are
    * exhausted the runner reports a crash (the process should exit non-zero).
    */
   handleBatch: (messages: IncomingMessage[]) => Promise<void>;
-  /** called when kafkajs gives up (non-retriable or retries exhausted) */
+  /** called when the client gives up (non-retriable or retries exhausted) */
   onCrash?: (err: Error) => void;
   /** batch durations (by `stage`) and per-partition lag go to these metrics */
   metrics?: { metrics: Metrics; stage: string };
+  /** told of every change of state (a rebalance may last only milliseconds on a client that rejoins while a batch runs) */
+  onStateChange?: (state: ConsumerState) => void;
 }
 
 /** Where a consumer is: only `consuming` (joined, not stopped, in touch with the broker) is ready. */
@@ -38,25 +43,33 @@ export type ConsumerState = "idle" | "starting" | "consuming" | "rebalancing" | 
  * without a fetch, heartbeat or batch for this long the broker counts the member dead too (the
  * session timeout): a member killed -9 holds its partitions this long (heartbeats every 3 s)
  */
-const SESSION_TIMEOUT_MS = 10_000;
+export const SESSION_TIMEOUT_MS = 10_000;
 
-function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) {
-    if (v === undefined) continue;
-    out[k] = Array.isArray(v) ? String(v[0]) : Buffer.isBuffer(v) ? v.toString("utf8") : String(v);
-  }
-  return out;
+/** What a client's consumer reports to its runner. */
+export interface ConsumerHooks {
+  move(state: ConsumerState): void;
+  /** a fetch, heartbeat or batch: the broker is there */
+  contact(): void;
+  /** the partitions assigned to this member after a (re)join */
+  assigned(assignment: Record<string, number[]>): void;
+  /** the client gave up; `restart`: it rejoins by itself */
+  crashed(err: Error, restart: boolean): void;
+  /** one batch through the handler (then counted); throws what the handler threw */
+  handle(messages: IncomingMessage[]): Promise<void>;
+  /** a partition's lag (messages past its last handled offset up to the high watermark) */
+  lag(topic: string, partition: number, lag: number): void;
+  /** a batch's handling and commit took this long */
+  batchDone(seconds: number): void;
 }
 
 /**
- * Consumer group member with commit-after-output discipline and graceful stop. Ready while it is
- * a member of its group and consuming: not before the first join, during a rebalance, after a
- * crash (until kafkajs restarts it and it rejoins), once stopped, or when nothing was heard from
- * the broker (fetch, heartbeat) for a session timeout.
+ * Consumer group member with commit-after-output discipline and graceful stop, on the client its
+ * Kafka handle names. Ready while it is a member of its group and consuming: not before the first
+ * join, during a rebalance, after a crash (until the client restarts it and it rejoins), once
+ * stopped, or when nothing was heard from the broker (fetch, heartbeat) for a session timeout.
  */
 export class ConsumerRunner {
-  private readonly consumer: Consumer;
+  private readonly backend: ConsumerBackend;
   private started = false;
   private current: ConsumerState = "idle";
   private lastContact = 0;
@@ -64,50 +77,50 @@ export class ConsumerRunner {
   private processed = 0;
   /** partitions whose lag gauge this member set, by topic */
   private readonly lagged = new Map<string, Set<number>>();
-  /** messages left behind each partition's last batch (`topic:partition`), for `caughtUp` */
+  /** messages waiting behind each partition's position (`topic:partition`), for `caughtUp` */
   private readonly behind = new Map<string, number>();
 
   constructor(private readonly options: ConsumerRunnerOptions) {
-    this.consumer = options.kafka.consumer({
-      groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      rebalanceTimeout: 30_000,
-      heartbeatInterval: 3_000,
-    });
-    const { events } = this.consumer;
-    const move = (state: ConsumerState) => {
-      if (this.current === "stopped") return;
-      this.current = state;
-      this.lastContact = Date.now();
+    const hooks: ConsumerHooks = {
+      move: (state) => {
+        if (this.current === "stopped") return;
+        // kafkajs also stops (and says so) before it restarts a crashed consumer: only close() stops
+        // this runner for good, else a consumer that recovered from a crash would never be ready again
+        if (state === "stopped" && this.closing === undefined) return;
+        this.lastContact = Date.now();
+        this.setState(state);
+      },
+      contact: () => {
+        this.lastContact = Date.now();
+      },
+      assigned: (assignment) => {
+        this.behind.clear(); // a new assignment: what was behind is another member's now
+        this.forgetLag(assignment);
+      },
+      crashed: (err, restart) => {
+        options.logger.error({ err, restart, groupId: options.groupId }, "consumer crashed");
+        hooks.move("crashed");
+        if (!restart) options.onCrash?.(err);
+      },
+      handle: async (messages) => {
+        await options.handleBatch(messages);
+        this.processed += messages.length;
+      },
+      lag: (topic, partition, lag) => {
+        this.behind.set(`${topic}:${partition}`, Math.max(0, lag));
+        this.recordLag(topic, partition, lag);
+      },
+      batchDone: (seconds) => {
+        this.lastContact = Date.now();
+        this.options.metrics?.metrics.batchDuration.observe({ stage: this.options.metrics.stage }, seconds);
+      },
     };
-    this.consumer.on(events.CRASH, (event) => {
-      const { error, restart } = event.payload;
-      options.logger.error({ err: error, restart, groupId: options.groupId }, "consumer crashed");
-      move("crashed");
-      if (!restart) options.onCrash?.(error);
-    });
-    this.consumer.on(events.GROUP_JOIN, (event) => {
-      move("consuming");
-      this.behind.clear(); // a new assignment: what was behind is another member's now
-      this.forgetLag(event.payload.memberAssignment);
-    });
-    this.consumer.on(events.REBALANCING, () => move("rebalancing"));
-    // kafkajs also stops (and emits STOP) before it restarts a crashed consumer: only close() stops
-    // this runner for good, else a consumer that recovered from a crash would never be ready again
-    this.consumer.on(events.STOP, () => {
-      if (this.closing) move("stopped");
-    });
-    const contact = () => {
-      this.lastContact = Date.now();
-    };
-    this.consumer.on(events.FETCH, contact);
-    this.consumer.on(events.HEARTBEAT, contact);
+    this.backend = options.kafka.client === "platformatic" ? platformaticConsumer(options, hooks) : kafkajsConsumer(options, hooks);
   }
 
   /**
-   * True when every partition this member has had a batch from was read to its high watermark by
-   * that batch: nothing more was waiting when the handler returned. A stage that acts on what it has
+   * True when every partition this member has had a batch from was read to its high watermark:
+   * nothing more was waiting when its last batch was handled. A stage that acts on what it has
    * accumulated (the detector's evaluations) waits for this, so a backlog is judged once, whole.
    */
   caughtUp(): boolean {
@@ -130,55 +143,25 @@ export class ConsumerRunner {
     return this.processed;
   }
 
-  async start(): Promise<void> {
-    this.current = "starting";
-    await this.consumer.connect();
-    this.started = true;
-    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-        if (!isRunning() || isStale()) return;
-        const started = process.hrtime.bigint();
-        const messages: IncomingMessage[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key ? m.key.toString("utf8") : null,
-          value: m.value ? m.value.toString("utf8") : null,
-          headers: headersToStrings(m.headers),
-          timestamp: m.timestamp,
-        }));
-        this.recordLag(batch, batch.offsetLagLow());
-        await this.options.handleBatch(messages);
-        const last = messages.at(-1);
-        if (last) resolveOffset(last.offset);
-        this.processed += messages.length;
-        await commitOffsetsIfNecessary();
-        this.lastContact = Date.now();
-        this.behind.set(`${batch.topic}:${batch.partition}`, Math.max(0, Number(batch.offsetLag())));
-        this.recordLag(batch, batch.offsetLag());
-        this.options.metrics?.metrics.batchDuration.observe(
-          { stage: this.options.metrics.stage },
-          Number(process.hrtime.bigint() - started) / 1e9,
-        );
-        await heartbeat();
-      },
-    });
+  private setState(state: ConsumerState): void {
+    if (this.current === state) return;
+    this.current = state;
+    this.options.onStateChange?.(state);
   }
 
-  /**
-   * Lag of one partition from this consumer's own position: before a batch, the messages from its
-   * first offset to the high watermark (`offsetLagLow`); after it, those past its last (`offsetLag`).
-   */
-  private recordLag(batch: Batch, lag: string): void {
+  async start(): Promise<void> {
+    this.setState("starting");
+    this.started = true;
+    await this.backend.start();
+  }
+
+  private recordLag(topic: string, partition: number, lag: number): void {
     const gauge = this.options.metrics?.metrics.consumerLag;
     if (!gauge) return;
-    gauge.set({ group: this.options.groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(lag)));
-    const partitions = this.lagged.get(batch.topic) ?? new Set<number>();
-    partitions.add(batch.partition);
-    this.lagged.set(batch.topic, partitions);
+    gauge.set({ group: this.options.groupId, topic, partition: String(partition) }, Math.max(0, lag));
+    const partitions = this.lagged.get(topic) ?? new Set<number>();
+    partitions.add(partition);
+    this.lagged.set(topic, partitions);
   }
 
   /** After a rebalance: partitions no longer assigned to this member are another member's lag. */
@@ -196,8 +179,8 @@ export class ConsumerRunner {
 
   /** Stops fetching, lets the batch in flight finish and commit, leaves the group. Idempotent; not ready from the first call. */
   close(): Promise<void> {
-    this.current = "stopped";
-    this.closing ??= this.started ? this.consumer.disconnect() : Promise.resolve();
+    this.setState("stopped");
+    this.closing ??= this.started ? this.backend.close() : Promise.resolve();
     return this.closing;
   }
 }

@@ -1,4 +1,5 @@
-import type { Admin, Kafka } from "kafkajs";
+import type { Admin } from "kafkajs";
+import type { Kafka } from "./client";
 
 /** One partition of a topic a consumer group reads: where the group is and where the log ends. */
 export interface PartitionLag {

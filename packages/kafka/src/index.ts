@@ -1,17 +1,19 @@
-export type { Kafka } from "kafkajs";
 export {
   consumerLag,
   createKafka,
+  deleteTopics,
   ensureTopics,
+  Kafka,
   type KafkaClientOptions,
   kafkaLogLevel,
   SERVICE_RETRY,
   type TopicDefinition,
 } from "./client";
+export { DEFAULT_KAFKA_CLIENT, KafkaClientName, kafkaClientName } from "./clientChoice";
 export { ConsumerRunner, type ConsumerRunnerOptions, type ConsumerState, type IncomingMessage } from "./consumer";
 export { BrokerUnavailableError, isBrokerError } from "./brokerError";
 export { deadLetter, REPLAY_OF_HEADER } from "./deadLetter";
-export { JsonProducer, type OutgoingMessage } from "./producer";
+export { JsonProducer, MAX_REQUEST_BYTES, type OutgoingMessage } from "./producer";
 export { readTopicToEnd } from "./readTopic";
 export { type KafkaHealth, KafkaUnreachableError, type ProbeOptions, probeKafka, type UnreachableReason } from "./brokerProbe";
 export {

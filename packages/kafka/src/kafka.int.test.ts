@@ -3,16 +3,19 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { ConfigResourceTypes } from "kafkajs";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { consumerLag, createKafka, ensureTopics } from "./client";
+import { KafkaClientName } from "./clientChoice";
 import { ConsumerRunner, type IncomingMessage } from "./consumer";
-import { JsonProducer } from "./producer";
+import { JsonProducer, MAX_REQUEST_BYTES } from "./producer";
 import { readTopicToEnd } from "./readTopic";
 
 const logger = createLogger({ name: "kafka-int", level: "silent" });
-const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger });
-const producer = new JsonProducer(kafka);
-afterAll(() => producer.close());
 
-describe("packages/kafka on a real broker", () => {
+// the default client and the supported alternative, both on the same tests
+describe.each(KafkaClientName.options)("packages/kafka on a real broker (%s)", (client) => {
+  const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger, client });
+  const producer = new JsonProducer(kafka);
+  afterAll(() => producer.close());
+
   it("creates topics once, with partitions and cleanup policy", async () => {
     const p = uniquePrefix("topics");
     const defs = [
@@ -70,6 +73,19 @@ describe("packages/kafka on a real broker", () => {
     await waitFor(() => seen.length === 4, { timeoutMs: 60_000, description: "the message produced while no member ran" });
     await second.close();
     expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  it("sends a batch far over the broker's 1 MiB record batch limit, in order, in several requests", async () => {
+    const p = uniquePrefix("big");
+    const topic = `${p}t`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 1, cleanupPolicy: "delete" }]);
+    await producer.start();
+    const pad = "x".repeat(2000);
+    const count = 1600;
+    expect(count * pad.length).toBeGreaterThan(3 * MAX_REQUEST_BYTES);
+    await producer.send(Array.from({ length: count }, (_, i) => ({ topic, key: `k${i}`, value: { i, pad } })));
+    const messages = await readTopicToEnd(kafka, topic);
+    expect(messages.map((m) => (JSON.parse(m.value ?? "{}") as { i: number }).i)).toEqual(Array.from({ length: count }, (_, i) => i));
   });
 
   it("reads a topic to its end without a consumer group, keys and headers included", async () => {

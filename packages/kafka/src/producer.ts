@@ -1,5 +1,7 @@
-import { type Kafka, Partitioners, type Producer } from "kafkajs";
 import { BrokerUnavailableError } from "./brokerError";
+import { compatibilityPartitioner, Producer as PlatformaticProducer, ProduceAcks } from "@platformatic/kafka";
+import { Partitioners, type Producer } from "kafkajs";
+import type { Kafka } from "./client";
 
 export interface OutgoingMessage {
   topic: string;
@@ -9,27 +11,95 @@ export interface OutgoingMessage {
 }
 
 /**
- * Idempotent JSON producer (acks=all). kafkajs does no client-side batching, so callers hand
- * whole batches to `send`; messages for several topics go in one request.
+ * Bytes of encoded messages per produce request. The broker refuses a record batch (one per
+ * partition in a request) over `message.max.bytes` (1 MiB by default) as a whole, and each client
+ * sends one `send` as one request: a consumed backlog's outputs (a full fetch, up to 1 MiB per
+ * partition, grow when normalized) are sent in requests of at most this many bytes.
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024;
+/** what a record costs besides its key, value and headers (record framing, varints), rounded up */
+const RECORD_OVERHEAD_BYTES = 32;
+
+/** A message as JSON text, with its size as the broker counts it (about). */
+export interface EncodedMessage {
+  topic: string;
+  key: string;
+  value: string;
+  headers: Record<string, string>;
+  bytes: number;
+}
+
+/** What JsonProducer needs from a client: one idempotent, acks=all request per call. */
+interface ProducerBackend {
+  connect(): Promise<void>;
+  sendRequest(messages: readonly EncodedMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+function kafkajsBackend(kafka: Kafka): ProducerBackend {
+  const producer: Producer = kafka.kafkajs().producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    // murmur2 on the key, as the Java client does, so keys land where other clients expect them
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  return {
+    connect: () => producer.connect(),
+    sendRequest: async (messages) => {
+      const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+      for (const { topic, key, value, headers } of messages) {
+        const list = byTopic.get(topic) ?? [];
+        list.push({ key, value, headers });
+        byTopic.set(topic, list);
+      }
+      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
+    },
+    disconnect: () => producer.disconnect(),
+  };
+}
+
+function platformaticBackend(kafka: Kafka): ProducerBackend {
+  const producer = new PlatformaticProducer<string, string, string, string>({
+    ...kafka.platformaticOptions(),
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    autocreateTopics: false,
+    compression: kafka.compression,
+    // murmur2 on the key masked positive, as the Java client (and kafkajs's default) does
+    partitioner: compatibilityPartitioner,
+    serializers: { key: stringSerializer, value: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
+  });
+  return {
+    connect: async () => {
+      await producer.metadata({ topics: [] });
+    },
+    sendRequest: async (messages) => {
+      await producer.send({ messages: messages.map(({ topic, key, value, headers }) => ({ topic, key, value, headers })) });
+    },
+    disconnect: () => producer.close(),
+  };
+}
+
+const stringSerializer = (s: string | undefined) => (s === undefined ? undefined : Buffer.from(s, "utf8"));
+
+/**
+ * Idempotent JSON producer (acks=all) on the client the Kafka handle was created for. Callers
+ * hand whole batches to `send`; messages for several topics go in one request (several, in order,
+ * when they exceed MAX_REQUEST_BYTES).
  */
 export class JsonProducer {
-  private readonly producer: Producer;
+  private readonly backend: ProducerBackend;
   private connected = false;
   private closing: Promise<void> | undefined;
 
-  constructor(kafka: Kafka, options: { transactionalId?: string } = {}) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // murmur2 on the key, as the Java client does, so keys land where other clients expect them
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-      ...(options.transactionalId ? { transactionalId: options.transactionalId } : {}),
-    });
+  constructor(kafka: Kafka) {
+    this.backend = kafka.client === "platformatic" ? platformaticBackend(kafka) : kafkajsBackend(kafka);
   }
 
   async start(): Promise<void> {
-    await this.producer.connect();
+    if (this.connected) return;
+    await this.backend.connect();
     this.connected = true;
   }
 
@@ -37,24 +107,31 @@ export class JsonProducer {
   async send(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     if (!this.connected) throw new BrokerUnavailableError("producer not started");
-    const byTopic = new Map<string, { key: string; value: string; headers: Record<string, string> }[]>();
+    let chunk: EncodedMessage[] = [];
+    let bytes = 0;
     for (const m of messages) {
-      const list = byTopic.get(m.topic) ?? [];
-      list.push({
-        key: m.key,
-        value: JSON.stringify(m.value),
-        headers: { "content-type": "application/json", ...m.headers },
-      });
-      byTopic.set(m.topic, list);
+      const encoded = encode(m);
+      if (bytes + encoded.bytes > MAX_REQUEST_BYTES && chunk.length > 0) {
+        await this.backend.sendRequest(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(encoded);
+      bytes += encoded.bytes;
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-    });
+    await this.backend.sendRequest(chunk);
   }
 
   close(): Promise<void> {
-    this.closing ??= this.connected ? this.producer.disconnect() : Promise.resolve();
+    this.closing ??= this.connected ? this.backend.disconnect() : Promise.resolve();
     return this.closing;
   }
+}
+
+function encode(m: OutgoingMessage): EncodedMessage {
+  const value = JSON.stringify(m.value);
+  const headers: Record<string, string> = { "content-type": "application/json", ...m.headers };
+  let bytes = RECORD_OVERHEAD_BYTES + Buffer.byteLength(m.key) + Buffer.byteLength(value);
+  for (const [k, v] of Object.entries(headers)) bytes += k.length + Buffer.byteLength(v) + 2;
+  return { topic: m.topic, key: m.key, value, headers, bytes };
 }

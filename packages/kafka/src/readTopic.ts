@@ -1,4 +1,4 @@
-import type { Kafka } from "kafkajs";
+import type { Kafka } from "./client";
 import type { IncomingMessage } from "./consumer";
 
 /**
@@ -18,7 +18,7 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30
   const pending = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
   if (pending.size === 0) return [];
   const out: IncomingMessage[] = [];
-  const consumer = kafka.consumer({ groupId: `entrepot-reader-${process.pid}-${Date.now()}-${Math.random()}` });
+  const consumer = kafka.kafkajs().consumer({ groupId: `entrepot-reader-${process.pid}-${Date.now()}-${Math.random()}` });
   await consumer.connect();
   try {
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

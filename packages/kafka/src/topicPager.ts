@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Kafka } from "kafkajs";
+import type { Kafka } from "./client";
 import type { IncomingMessage } from "./consumer";
 
 export interface ScanOptions {
@@ -67,7 +67,7 @@ export async function scanTopic(
   const todo = plan.filter((p) => p.start < p.end);
   if (todo.length === 0) return { scanned: 0, ends, stopped: false };
 
-  const consumer = kafka.consumer({
+  const consumer = kafka.kafkajs().consumer({
     groupId: `entrepot-scan-${randomUUID()}`,
     allowAutoTopicCreation: false,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 256 * 1024,

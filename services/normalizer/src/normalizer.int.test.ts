@@ -1,5 +1,5 @@
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
-import { createLogger, Metrics } from "@entrepot/runtime";
+import { createLogger, METRIC, Metrics } from "@entrepot/runtime";
 import { CustomsClean, HEADERS, type RawRecord, Rejection, topicDefinitions, topicName } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
@@ -134,5 +134,78 @@ describe("normalizer on real Kafka and Redis", () => {
     expect(await readTopicToEnd(kafka, topicName(prefix, "rejects"))).toHaveLength(0);
     expect(await readTopicToEnd(kafka, topicName(prefix, "customsClean"))).toHaveLength(0);
     expect(await consumerLag(kafka, `${prefix}entrepot-normalizer`, [raw])).toBe(2);
+  });
+
+  it("two instances in one group share the partitions and give the output of one instance", async () => {
+    // 150 facts on the raw topic's 3 partitions, with exact duplicates, newer revisions and bad partners
+    const input: RawRecord[] = [];
+    let line = 2;
+    for (let k = 0; k < 150; k++) {
+      const extra = {
+        partner: ["CN", "US", "MY", "VN", "IN"][k % 5] as string,
+        period: `${2000 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`,
+      };
+      input.push(customs(line++, String(100 + k), "2024-09-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
+      if (k % 3 === 0)
+        input.push(customs(line++, String(100 + k), "2024-09-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
+      if (k % 4 === 0)
+        input.push(customs(line++, String(200 + k), "2024-10-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
+      if (k % 10 === 0) input.push(customs(line++, "5", "2024-09-01", { ...extra, partner: "Atlantis" }));
+    }
+    /** runs `instances` normalizers in one group over the input; the latest clean value per key, the dead letters by reason and line */
+    const run = async (instances: number) => {
+      const prefix = uniquePrefix(`scale${instances}`);
+      await ensureTopics(kafka, topicDefinitions(prefix));
+      await producer.start();
+      const raw = topicName(prefix, "customsRaw");
+      const metrics = Array.from({ length: instances }, () => new Metrics());
+      const started = await Promise.all(
+        metrics.map((m) =>
+          startNormalizer({ kafka, topicPrefix: prefix, logger, metrics: m, revisions: new RedisRevisionStore(redis, prefix) }),
+        ),
+      );
+      handles.push(...started);
+      await waitFor(() => started.every((h) => h.ready()), { timeoutMs: 60_000, description: `${instances} members settled` });
+      // keyed by the fact's key fields: a key's revisions share a partition, so one member sees them in order
+      // (two members deciding revisions of one key at once could both publish; see docs/operations.md, scaling out)
+      const factKey = (r: RawRecord) => [r.fields.partner, r.fields.period, r.fields.hs_code].join("|");
+      await producer.send(input.map((value) => ({ topic: raw, key: factKey(value), value })));
+      await waitFor(async () => (await consumerLag(kafka, `${prefix}entrepot-normalizer`, [raw])) === 0, {
+        timeoutMs: 90_000,
+        description: "the group caught up",
+      });
+      const consumed = await Promise.all(metrics.map((m) => m.value(METRIC.recordsIn, { stage: "normalize", feed: "customs" })));
+      const latest = new Map<string, unknown>();
+      for (const m of await readTopicToEnd(kafka, topicName(prefix, "customsClean"))) {
+        // the fact, not its provenance: which of two equal records came first depends on the partitions' interleaving
+        const { valueUsd, asOf } = CustomsClean.parse(JSON.parse(m.value ?? ""));
+        latest.set(m.key ?? "", { valueUsd, asOf });
+      }
+      const dead = (await readTopicToEnd(kafka, topicName(prefix, "rejects")))
+        .map((m) => Rejection.parse(JSON.parse(m.value ?? "")))
+        .filter((r) => r.reason !== "stale_revision")
+        .map((r) => `${r.reason}@${r.provenance?.line}`)
+        .sort();
+      const outcomes = await Promise.all(
+        [METRIC.recordsOut, METRIC.recordsRejected, METRIC.recordsDropped].map((name) =>
+          Promise.all(metrics.map((m) => m.value(name, { stage: "normalize", feed: "customs" }))),
+        ),
+      );
+      const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+      return { consumed, latest: [...latest].sort(([a], [b]) => a.localeCompare(b)), dead, accounted: total(outcomes.map(total)) };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    // both members consumed a share; together every record, once
+    expect(two.consumed).toHaveLength(2);
+    expect(two.consumed.every((n) => n > 0)).toBe(true);
+    expect(two.consumed.reduce((a, b) => a + b, 0)).toBe(input.length);
+    expect(two.accounted).toBe(input.length);
+    expect(one.consumed).toEqual([input.length]);
+    // the same compacted clean view (newest revision per key) and the same dead letters
+    expect(one.latest.length).toBe(150);
+    expect(two.latest).toEqual(one.latest);
+    expect(two.dead).toEqual(one.dead);
+    expect(one.dead).toHaveLength(15);
   });
 });

@@ -7,7 +7,7 @@ import {
   NormalizeStage,
   type RevisionStore,
 } from "@entrepot/normalize";
-import type { Logger, Metrics } from "@entrepot/runtime";
+import type { Logger, Metrics, StageCounters } from "@entrepot/runtime";
 import { consumerGroupId, HEADERS, topicName, topicsReadBy } from "@entrepot/schemas";
 
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
@@ -74,6 +74,27 @@ export async function planBatch(
   return { outputs, counts: batchCounts(results), reasons, outcomes };
 }
 
+/** A batch's outcomes into the stage counters: one increment per feed, outcome and reason, not one per record. */
+function countOutcomes(outcomes: readonly Outcome[], counters: StageCounters): void {
+  const tally = new Map<string, { feed: Outcome["feed"]; kind: "in" | Outcome["outcome"]; reason: string; n: number }>();
+  const add = (feed: Outcome["feed"], kind: "in" | Outcome["outcome"], reason = "") => {
+    const key = `${feed}\u0000${kind}\u0000${reason}`;
+    const t = tally.get(key);
+    if (t) t.n += 1;
+    else tally.set(key, { feed, kind, reason, n: 1 });
+  };
+  for (const o of outcomes) {
+    add(o.feed, "in");
+    add(o.feed, o.outcome, o.outcome === "rejected" ? o.reason : "");
+  }
+  for (const { feed, kind, reason, n } of tally.values()) {
+    if (kind === "in") counters.in(feed, n);
+    else if (kind === "clean") counters.out(feed, n);
+    else if (kind === "duplicate") counters.dropped(feed, "duplicate", n);
+    else counters.rejected(feed, reason, n);
+  }
+}
+
 /** raw topics -> clean topics + dead letters; commits only after outputs are acknowledged. */
 export async function startNormalizer(options: NormalizerOptions): Promise<NormalizerHandle> {
   const { kafka, topicPrefix, logger, metrics } = options;
@@ -105,12 +126,7 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
       }
       await out.send(outputs);
       await stage.commit();
-      for (const o of outcomes) {
-        counters.in(o.feed);
-        if (o.outcome === "clean") counters.out(o.feed);
-        else if (o.outcome === "duplicate") counters.dropped(o.feed, "duplicate");
-        else counters.rejected(o.feed, o.reason);
-      }
+      countOutcomes(outcomes, counters);
       logger.debug({ ...counts }, "normalized batch");
     },
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "@entrepot/kafka";
 import { MemoryRevisionStore, NormalizeEnv, NormalizeStage, normalizeOptions } from "@entrepot/normalize";
-import { HEADERS, RevenueClean, Rejection, topicName } from "@entrepot/schemas";
+import { HEADERS, Rejection, RevenueClean, topicName } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { planBatch } from "./normalizer";
 

@@ -1,0 +1,20 @@
+import { z } from "zod";
+
+/** The Kafka client libraries packages/kafka can run on. */
+export const KafkaClientName = z.enum(["platformatic", "kafkajs"]);
+export type KafkaClientName = z.infer<typeof KafkaClientName>;
+
+/** the client used when ENTREPOT_KAFKA_CLIENT is not set (docs/decisions/0001-kafka-client.md) */
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = "kafkajs";
+
+/**
+ * The client chosen by `ENTREPOT_KAFKA_CLIENT` (platformatic | kafkajs) in the given
+ * environment, else the default; any other value is an error naming the variable.
+ */
+export function kafkaClientName(env: Record<string, string | undefined>): KafkaClientName {
+  const given = env.ENTREPOT_KAFKA_CLIENT;
+  if (given === undefined || given === "") return DEFAULT_KAFKA_CLIENT;
+  const parsed = KafkaClientName.safeParse(given);
+  if (!parsed.success) throw new Error(`ENTREPOT_KAFKA_CLIENT must be one of ${KafkaClientName.options.join(", ")}, got "${given}"`);
+  return parsed.data;
+}
