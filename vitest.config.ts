@@ -14,6 +14,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
+          // groups run from the lowest: unit and integration (0) together, then the fault suite (1)
+          sequence: { groupOrder: 0 },
           include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/unit/**/*.test.ts", "test/faults/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "**/node_modules/**"],
         },
@@ -21,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 0 },
           include: ["packages/*/src/**/*.int.test.ts", "services/*/src/**/*.int.test.ts", "test/e2e/**/*.test.ts"],
           exclude: ["**/node_modules/**"],
           globalSetup: ["packages/testkit/src/globalSetup.ts"],

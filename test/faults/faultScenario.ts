@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createTopics, ingest, type RunningService, type ServiceName, spawnService, stopServices, waitReady } from "@entrepot/cli";
-import { eventIdFor, RoutingState, SubscriptionStore } from "@entrepot/delivery";
+import { DeliveryAdmin, eventIdFor, RoutingState, SubscriptionStore } from "@entrepot/delivery";
+import { DetectorState } from "@entrepot/detector";
 import { consumerLag, createKafka, type IncomingMessage, type Kafka, readTopicToEnd, SERVICE_RETRY } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
 import { Alert, RawRecord, Rejection, topicName } from "@entrepot/schemas";
@@ -340,11 +341,13 @@ export class FaultScenario {
     ).catch((err: Error) => err);
     if (converged instanceof Error) this.figure("NOT CONVERGED", converged.message);
     // then what the subscriber was told last about every alert it heard of must catch up with alerts.v1
-    // (retractions of alerts fired on a partial history included); reading the topic is slow: poll gently
+    // (retractions of alerts fired on a partial history included), once the pipeline is quiet: no
+    // scope left for the detector to evaluate, no delivery job waiting (a non-critical revision is
+    // held for the inhibition hold first); reading the topic is slow: poll gently
     const viewAt =
       converged instanceof Error
         ? undefined
-        : await waitFor(async () => (await this.staleViews()).length === 0 && this.now(), {
+        : await waitFor(async () => (await this.quiet()) && (await this.staleViews()).length === 0 && this.now(), {
             timeoutMs: viewTimeoutMs,
             intervalMs: 2000,
             description: `${this.name}: subscriber view`,
@@ -356,6 +359,19 @@ export class FaultScenario {
       this.figure(`recovery (${this.recoveryFrom.label} -> lag 0)`, `${((lagZeroAt - this.recoveryFrom.at) / 1000).toFixed(1)} s`);
     if (this.recoveryFrom && deliveredAt !== undefined)
       this.figure(`recovery (${this.recoveryFrom.label} -> webhooks)`, `${((deliveredAt - this.recoveryFrom.at) / 1000).toFixed(1)} s`);
+  }
+
+  /** Nothing in flight after the topics: the detector has no dirty scope, the delivery queue no pending job. */
+  private async quiet(): Promise<boolean> {
+    const state = new DetectorState(this.redis, this.prefix);
+    if ((await state.dirty.list()).length > 0 || (await state.customsDirty.list()).length > 0) return false;
+    const admin = new DeliveryAdmin(this.redis, this.prefix);
+    try {
+      const c = await admin.counts();
+      return c.waiting + c.active + c.delayed === 0;
+    } finally {
+      await admin.close();
+    }
   }
 
   /** The latest revision of each alert on alerts.v1. */
