@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { redisScript, runScript } from "@entrepot/runtime";
 import { type Alert, SEVERITY_RANK, Subscription } from "@entrepot/schemas";
 import {
   generateSecret,
@@ -51,11 +52,15 @@ export interface SubscriptionStoreOptions {
 const EMPTY_FILTERS: Subscription["filters"] = { companies: [], regions: [], rules: [], hsPrefixes: [], minSeverity: "info" };
 
 // writes the re-sealed record only if nobody changed it since it was read
-const COMPARE_AND_SET = `
+const COMPARE_AND_SET = redisScript<number>(
+  "entrepotCompareAndSet",
+  1,
+  `
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
-`;
+`,
+);
 
 function sealedValues(text: string): string[] {
   const stored = JSON.parse(text) as { url?: unknown; secret?: unknown; previousSecrets?: { secret?: unknown }[] };
@@ -257,7 +262,7 @@ export class SubscriptionStore {
         counts.current++;
         continue;
       }
-      counts.resealed += (await this.redis.eval(COMPARE_AND_SET, 1, this.key(), id, text, this.serialize(sub))) === 1 ? 1 : 0;
+      counts.resealed += (await runScript(this.redis, COMPARE_AND_SET, [this.key()], [id, text, this.serialize(sub)])) === 1 ? 1 : 0;
     }
     return counts;
   }

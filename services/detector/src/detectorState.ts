@@ -1,3 +1,4 @@
+import { redisScript, runScript } from "@entrepot/runtime";
 import { Alert, CustomsClean, customsCleanKey, RevenueClean, revenueCleanKey } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 
@@ -166,8 +167,12 @@ export class DetectorState {
   }
 }
 
-/** Deletes a dirty mark only while it still has the generation the evaluation started from. */
-const CLEAR_IF_GENERATION = `if redis.call("HGET", KEYS[1], ARGV[1]) == ARGV[2] then return redis.call("HDEL", KEYS[1], ARGV[1]) end return 0`;
+/** Deletes a dirty mark only while it still has the generation the evaluation started from (1 deleted, 0 not). */
+const CLEAR_IF_GENERATION = redisScript<number>(
+  "entrepotClearIfGeneration",
+  1,
+  `if redis.call("HGET", KEYS[1], ARGV[1]) == ARGV[2] then return redis.call("HDEL", KEYS[1], ARGV[1]) end return 0`,
+);
 
 /**
  * Scopes with facts not yet evaluated (survives restarts), each with a generation that every
@@ -204,7 +209,7 @@ export class DirtyMarks<S extends string> {
   async clear(scope: S, generation?: string | null): Promise<boolean> {
     if (generation === undefined) return (await this.redis.hdel(this.key, scope)) > 0;
     if (generation === null) return false;
-    return (await this.redis.eval(CLEAR_IF_GENERATION, 1, this.key, scope, generation)) === 1;
+    return (await runScript(this.redis, CLEAR_IF_GENERATION, [this.key], [scope, generation])) === 1;
   }
 }
 
