@@ -25,6 +25,15 @@ function vmHwmMB(pid: number | undefined): number {
   return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s) */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // fields after the command name (which may hold spaces) closed by ")": utime and stime are the 12th and 13th
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function kcat(args: readonly string[]): string {
   return execFileSync("kcat", [...args], { encoding: "utf8", maxBuffer: 1024 * 2 ** 20, stdio: ["ignore", "pipe", "pipe"] });
 }
@@ -76,8 +85,10 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
 
     // ingest
     let t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await ingest(kafka, prefix, file, "customs");
     const ingestS = seconds(t0);
+    const ingestCpu = process.cpuUsage(cpu0);
     const ingestRate = report.read / ingestS;
     progress(`ingest ${Math.round(ingestRate)} rows/s`);
 
@@ -119,16 +130,26 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
 
     // normalizer
     const normalizer = await spawnService(repoRoot, "normalizer", {
-      env: { ...process.env, KAFKA_BROKERS: ctx.kafkaBrokers, REDIS_URL: ctx.redisUrl, ENTREPOT_TOPIC_PREFIX: prefix, LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: ctx.kafkaBrokers,
+        REDIS_URL: ctx.redisUrl,
+        ENTREPOT_TOPIC_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+        // node flags for the service alone (e.g. a heap limit), not for the benchmark process
+        ...(process.env.BENCH_SERVICE_NODE_OPTIONS !== undefined ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+      },
       logFile: join(tmp, "normalizer.log"),
     });
     services.push(normalizer);
     await waitReady(normalizer, 120_000);
+    const cpuAtReady = cpuSeconds(normalizer.child.pid);
     t0 = performance.now();
     await waitConsumed(kafka, normalizer, consumerGroupId(prefix, "normalizer"), [raw], 30 * 60_000);
     const normalizeS = seconds(t0);
     const normalizeRate = report.published / normalizeS;
     const normalizerRss = vmHwmMB(normalizer.child.pid);
+    const normalizerCpu = cpuSeconds(normalizer.child.pid) - cpuAtReady;
     progress(`normalizer ${Math.round(normalizeRate)} records/s`);
 
     return {
@@ -137,10 +158,15 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
         "customs CSV rows (generated)": rows,
         "ingest: read = published + rejected": `${report.read} = ${report.published} + ${report.rejected}`,
         "ingest: rows/s (CSV -> customs.raw.v1, acked)": Math.round(ingestRate),
+        "ingest: CPU ms (user + system) per 1000 rows": Number(
+          ((ingestCpu.user + ingestCpu.system) / 1000 / (report.read / 1000)).toFixed(1),
+        ),
         "kcat -P, the same envelopes (idempotent, acks=all): msg/s": Math.round(kcatProduceRate),
         "normalizer: records/s (raw -> clean + rejects, 1 process, after group join)": Math.round(normalizeRate),
         "kcat -C | kcat -P pass-through of the raw topic: msg/s": Math.round(kcatPassRate),
         "normalizer: peak RSS (VmHWM, MB)": normalizerRss,
+        // CPU time per record moves far less than wall time on a shared machine: the figure to compare code changes by
+        "normalizer: CPU ms (user + system) per 1000 records": Number(((1000 * 1000 * normalizerCpu) / report.published).toFixed(1)),
       },
       ratios: {
         "ingest / kcat produce": Number((ingestRate / kcatProduceRate).toFixed(3)),

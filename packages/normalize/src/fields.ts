@@ -1,8 +1,18 @@
 import type { RawRecord } from "@entrepot/schemas";
 
+const COMPACT_KEY_CACHE = 4096;
+const compactKeys = new Map<string, string>();
+
 /** Header names compare without case, spaces or punctuation: `Trade Flow Code` = `TradeFlow Code` = `tradeflowcode`. */
 export function compactKey(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  let key = compactKeys.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    // a file's header names repeat on every row: remember them (bounded: a hostile file cannot grow it)
+    if (compactKeys.size >= COMPACT_KEY_CACHE) compactKeys.clear();
+    compactKeys.set(name, key);
+  }
+  return key;
 }
 
 /** Reads a raw record's fields by compact header name; values trimmed; undefined when absent. */

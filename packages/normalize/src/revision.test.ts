@@ -1,6 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeRecord } from "./normalizeRecord";
-import { decideRevision, revisionFingerprint } from "./revision";
+import { decideRevision, revisionFingerprint, stableJson } from "./revision";
 import { rawRecord } from "./testRaw";
 
 const clean = (value: string, asOf: string, line: number) => {
@@ -29,5 +30,72 @@ describe("revisions", () => {
     expect(decideRevision(v1, seen(clean("2", "2024-10-01", 3)))).toBe("revision");
     expect(decideRevision(v1, seen(clean("2", "2024-09-01", 3)))).toBe("revision");
     expect(decideRevision(seen(clean("2", "2024-10-01", 3)), v1)).toBe("stale");
+  });
+});
+
+/** the reference form: a sorted copy through JSON.stringify (what fingerprints were first computed with) */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedCopy((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+describe("stableJson", () => {
+  it("gives the text of JSON.stringify on a key-sorted copy, for any JSON-like value", () => {
+    const keys = fc.oneof(fc.string(), fc.constantFrom("0", "1", "10", "9", "01", "-1", "4294967295", "4294967294", "a", "B"));
+    const value = fc.letrec((tie) => ({
+      leaf: fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+      node: fc.oneof(
+        { depthSize: "small" },
+        tie("leaf"),
+        fc.array(tie("node"), { maxLength: 4 }),
+        fc.dictionary(keys, tie("node"), { maxKeys: 6 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(keys, value, { maxKeys: 8 }), (v) => {
+        expect(stableJson(v)).toBe(JSON.stringify(sortedCopy(v)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("keeps the fingerprints already stored in revision stores (values computed before the rewrite)", () => {
+    const customs = normalizeRecord(
+      rawRecord(
+        "customs",
+        "customs-csv",
+        {
+          reporter: "SG",
+          partner: "CN",
+          flow: "X",
+          hs_code: "854231",
+          period: "2024-07",
+          value: "1234.5",
+          reported_at: "2024-09-01",
+          quantity: "7",
+          currency: "EUR",
+        },
+        2,
+      ),
+      { fxToUsd: { EUR: 1.1 } },
+    );
+    const revenue = normalizeRecord(
+      rawRecord(
+        "revenue",
+        "revenue-csv",
+        { company: "NVDA", fiscal_period: "FY2025Q3", region: "Singapore", revenue: "7697", currency: "USD", scale: "millions" },
+        2,
+      ),
+    );
+    if (!customs.ok || !revenue.ok) throw new Error("fixture rows should normalize");
+    expect(revisionFingerprint(customs.record.record)).toBe("J76gWCO2LNfju5eeh2Dcaq");
+    expect(revisionFingerprint(revenue.record.record)).toBe("MYYmmf2jsiAjz4cSII4tMO");
   });
 });

@@ -27,7 +27,11 @@ export class RevisionGate {
     this.pending.clear();
     const keysByFeed = new Map<Feed, string[]>();
     const keyed = facts.map((f) => ({ fact: f, key: naturalKey(f) }));
-    for (const { fact, key } of keyed) keysByFeed.set(fact.feed, [...(keysByFeed.get(fact.feed) ?? []), key]);
+    for (const { fact, key } of keyed) {
+      const keys = keysByFeed.get(fact.feed);
+      if (keys) keys.push(key);
+      else keysByFeed.set(fact.feed, [key]);
+    }
     const seen = new Map<Feed, Map<string, SeenRevision>>();
     for (const [feed, keys] of keysByFeed) seen.set(feed, await this.store.get(feed, [...new Set(keys)]));
     return keyed.map(({ fact, key }) => {
