@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { redisScript, runScript } from "@entrepot/runtime";
+import { pipelineReplies, redisScript, runScript } from "@entrepot/runtime";
 import type { Alert } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { alertFingerprint, inhibitionScope } from "./routing/alertIdentity";
@@ -171,12 +171,8 @@ export class RoutingState {
       pipeline.hget(`${this.p}outcomes:${subscriptionId}`, eventId);
       pipeline.hget(`${this.p}sent:${subscriptionId}`, alert.alertId);
     }
-    const replies = pairs.length > 0 ? ((await pipeline.exec()) ?? []) : [];
-    const reply = (i: number): string | null => {
-      const [err, value] = replies[i] ?? [null, null];
-      if (err) throw err;
-      return value as string | null;
-    };
+    const replies = pairs.length > 0 ? await pipelineReplies(pipeline) : [];
+    const reply = (i: number): string | null => (replies[i] ?? null) as string | null;
     const states = new Map<string, PairState>();
     pairs.forEach(({ subscriptionId, eventId }, i) => {
       const outcome = reply(3 * i + 1);

@@ -96,7 +96,6 @@ export function seriesKey(c: Pick<Composition, "entity" | "basis" | "frequency">
   return `${entityKey(c.entity)}${basis}${frequency}`;
 }
 
-
 /** Adds changes vs previous period and year earlier, HHI, gaps, appeared/disappeared regions, tiny totals. */
 export function annotateCompositions(compositions: readonly Composition[], options: CompositionOptions = {}): Composition[] {
   const minTotal = options.minTotalUsd ?? 0;

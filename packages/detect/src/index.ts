@@ -1,3 +1,4 @@
+export { SettleClock } from "./settleClock";
 export { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
 export {
   type BacktestAlert,

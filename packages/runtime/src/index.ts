@@ -7,6 +7,7 @@ export {
   type CreateRedisOptions,
   createRedis,
   duplicateRedis,
+  pipelineReplies,
   type RedisRole,
   redactError,
   redactPassword,

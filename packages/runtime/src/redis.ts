@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from "ioredis";
+import { type ChainableCommander, Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "./logger";
 import { redactUrlPasswords } from "./redact";
 
@@ -113,4 +113,17 @@ function listenForErrors(client: Redis, url: string, options: CreateRedisOptions
   }
   const log = options.logger.child({ component: "redis", role: options.role, redis: redactRedisUrl(url) });
   client.on("error", (err: Error) => log.error({ err: redactError(err, url) }, "redis error"));
+}
+
+/**
+ * Runs a pipeline and returns its replies in order; the first command that failed throws its error
+ * (ioredis hands errors back as values, which a caller reading only the values would take for
+ * empty replies).
+ */
+export async function pipelineReplies(pipeline: ChainableCommander): Promise<unknown[]> {
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
 }

@@ -6,6 +6,7 @@ import {
   detectReexportSurges,
   type RulesConfig,
   reconcileAlerts,
+  SettleClock,
 } from "@entrepot/detect";
 import { SharesStore } from "@entrepot/delivery";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
@@ -33,6 +34,9 @@ export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[
     )
     .map((w) => w.company);
 }
+
+/** scopes evaluated at once in a pass (each is a few Redis and broker round trips) */
+const EVALUATION_CONCURRENCY = 8;
 
 /** Customs scopes a fact belongs to: its HS6 (mirror gaps) and, for watched goods, its reporter (re-export surges). */
 export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsScope[] {
@@ -127,6 +131,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
    */
   const evaluate = async <S extends string>(scope: S, marks: DirtyMarks<S>): Promise<void> => {
     const generation = await marks.generation(scope);
+    // evaluated meanwhile (by the close-time pass, or another member of the group): nothing new to judge
+    if (generation === null) return;
     // an evaluation stopped between its publish and its store (killed): finish it, so the alerts it
     // may have published are known and retracted below if they no longer hold
     const unfinished = await state.unfinishedPublish(scope);
@@ -146,38 +152,70 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
   };
 
-  // evaluations run one at a time, in order
+  let closing: Promise<void> | undefined;
+  // evaluation passes run one at a time, in order (the close-time pass after the last timed one)
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
-  const evaluateDirty = (): Promise<void> => {
-    chain = chain.then(async () => {
-      for (const company of await state.dirty.list()) await evaluate(company, state.dirty);
-      for (const scope of await state.customsDirty.list()) await evaluate(scope, state.customsDirty);
-    });
+  const enqueue = (work: () => Promise<void>): Promise<void> => {
+    chain = chain.then(work);
     chain.catch((err: unknown) => {
       logger.error({ err }, "evaluation failed");
       options.onCrash?.(err as Error);
     });
     return chain;
   };
-  // Dirty scopes are evaluated after `settleMs` without new facts, once the consumer has caught up
-  // with its input: a backlog (a backfill, a restart, a broker back after an outage) is judged once,
-  // whole, instead of on a partial history whose alerts would be retracted later. A stream that never
-  // lets the consumer catch up is still evaluated every `maxDeferMs`.
+  const evaluateDirty = (): Promise<void> =>
+    enqueue(async () => {
+      for (const company of await state.dirty.list()) await evaluate(company, state.dirty);
+      for (const scope of await state.customsDirty.list()) await evaluate(scope, state.customsDirty);
+    });
+  // Each dirty scope is evaluated after `settleMs` without new facts for it, once the consumer has
+  // caught up with its input: a backlog (a backfill, a restart, a broker back after an outage) is
+  // judged once, whole, instead of on a partial history whose alerts would be retracted later. A
+  // scope is evaluated at the latest `maxDeferMs` after its first new fact, caught up or not. While
+  // a pass runs, new facts accumulate: a scope touched by several batches meanwhile is evaluated once.
   const maxDeferMs = options.maxDeferMs ?? Math.max(30_000, settleMs * 10);
-  let dirtySince: number | undefined;
-  const settle = () => {
-    if (!runner.caughtUp() && Date.now() - (dirtySince ?? Date.now()) < maxDeferMs) {
-      timer = setTimeout(settle, settleMs);
-      return;
-    }
-    dirtySince = undefined;
-    void evaluateDirty().catch(() => undefined);
+  const clock = new SettleClock(settleMs, maxDeferMs);
+  const REVENUE = "r\u0000";
+  const CUSTOMS = "c\u0000";
+  const evaluateKey = (key: string): Promise<void> => {
+    const scope = key.slice(REVENUE.length);
+    return key.startsWith(REVENUE) ? evaluate(scope, state.dirty) : evaluate(scope as CustomsScope, state.customsDirty);
   };
-  const schedule = () => {
+  let passing = false;
+  const pass = async () => {
+    passing = true;
+    try {
+      const due = clock.due(Date.now(), runner.caughtUp());
+      // scopes are independent: a few at once hide Redis and broker round trips
+      await enqueue(async () => {
+        for (let i = 0; i < due.length; i += EVALUATION_CONCURRENCY)
+          await Promise.all(due.slice(i, i + EVALUATION_CONCURRENCY).map(evaluateKey));
+      });
+    } catch {
+      // reported by enqueue (the process is told to exit)
+    } finally {
+      passing = false;
+      arm();
+    }
+  };
+  const arm = () => {
     clearTimeout(timer);
-    dirtySince ??= Date.now();
-    timer = setTimeout(settle, settleMs);
+    if (passing || closing) return; // the pass arms when it ends; once closing, the close-time pass does the rest
+    const wake = clock.nextWake(Date.now());
+    if (wake !== undefined) timer = setTimeout(() => void pass(), wake);
+  };
+  const touch = (companies: Iterable<string>, customsScopes: Iterable<string>) => {
+    const now = Date.now();
+    clock.touch(
+      [...companies].map((c) => REVENUE + c),
+      now,
+    );
+    clock.touch(
+      [...customsScopes].map((c) => CUSTOMS + c),
+      now,
+    );
+    arm();
   };
 
   const runner = new ConsumerRunner({
@@ -215,17 +253,17 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       await out.send(rejects);
       await state.putFacts(records);
       const changedCustoms = await state.putCustomsFacts(customs);
-      await state.customsDirty.mark(changedCustoms.flatMap((r) => customsScopesOf(r, rules)));
-      await state.dirty.mark([
-        ...new Set([...records.map((r) => r.company), ...changedCustoms.flatMap((r) => companiesTouchedBy(r, rules))]),
-      ]);
-      if (records.length > 0 || changedCustoms.length > 0) schedule();
+      const customsScopes = changedCustoms.flatMap((r) => customsScopesOf(r, rules));
+      const companies = [...new Set([...records.map((r) => r.company), ...changedCustoms.flatMap((r) => companiesTouchedBy(r, rules))])];
+      await state.customsDirty.mark(customsScopes);
+      await state.dirty.mark(companies);
+      touch(companies, customsScopes);
     },
   });
   await runner.start();
-  if ((await state.dirty.list()).length > 0 || (await state.customsDirty.list()).length > 0) schedule();
+  // what was dirty before a restart: evaluated as if its facts had just arrived
+  touch(await state.dirty.list(), await state.customsDirty.list());
 
-  let closing: Promise<void> | undefined;
   return {
     ready: () => runner.ready(),
     close: () => {

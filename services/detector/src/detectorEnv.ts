@@ -8,7 +8,7 @@ export const DetectorEnv = ServiceEnv.extend({
   ENTREPOT_RULES_FILE: z.string().min(1).optional(),
   /** overrides the share-shift rule's minimum year-on-year move, in percentage points */
   ENTREPOT_SHARE_SHIFT_PP: z.coerce.number().positive("expected a positive number of percentage points").optional(),
-  ENTREPOT_SETTLE_MS: intFromEnv(0, 600_000).default(1000),
+  ENTREPOT_SETTLE_MS: intFromEnv(0, 600_000).default(500),
 }).superRefine((env, ctx) => {
   // a rules file that is missing or invalid fails the configuration (and --check-config), not the first batch
   if (env.ENTREPOT_RULES_FILE === undefined) return;

@@ -1,4 +1,4 @@
-import { redisScript, runScript } from "@entrepot/runtime";
+import { pipelineReplies, redisScript, runScript } from "@entrepot/runtime";
 import { Alert, CustomsClean, customsCleanKey, RevenueClean, revenueCleanKey } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 
@@ -41,13 +41,27 @@ export class DetectorState {
 
   /** Stores facts, keeping for each natural key the one with the latest `asOf`. */
   async putFacts(records: readonly RevenueClean[]): Promise<void> {
+    // per compaction key the latest `asOf` of the batch (equal: the last one read), then one read and one write pipeline
+    const latest = new Map<string, RevenueClean>();
     for (const r of records) {
-      const key = this.factsKey(r.company);
-      const field = revenueCleanKey(r);
-      const prevText = await this.redis.hget(key, field);
-      const prev = prevText ? RevenueClean.parse(JSON.parse(prevText)) : undefined;
-      if (!prev || r.asOf >= prev.asOf) await this.redis.hset(key, field, JSON.stringify(r));
+      const k = revenueCleanKey(r);
+      const prev = latest.get(k);
+      if (!prev || r.asOf >= prev.asOf) latest.set(k, r);
     }
+    if (latest.size === 0) return;
+    const read = this.redis.pipeline();
+    for (const [field, r] of latest) read.hget(this.factsKey(r.company), field);
+    const prevTexts = await pipelineReplies(read);
+    const write = this.redis.pipeline();
+    let writes = 0;
+    [...latest].forEach(([field, r], i) => {
+      const prevText = prevTexts[i];
+      const prev = typeof prevText === "string" ? RevenueClean.parse(JSON.parse(prevText)) : undefined;
+      if (prev && r.asOf < prev.asOf) return;
+      write.hset(this.factsKey(r.company), field, JSON.stringify(r));
+      writes += 1;
+    });
+    if (writes > 0) await pipelineReplies(write);
   }
 
   private customsKey(reporter: string, hs6: string) {
@@ -78,11 +92,11 @@ export class DetectorState {
     if (list.length === 0) return [];
     const read = this.redis.pipeline();
     for (const r of list) read.hget(this.customsKey(r.reporter, r.hs6), customsCleanKey(r));
-    const prevTexts = (await read.exec()) ?? [];
+    const prevTexts = await pipelineReplies(read);
     const write = this.redis.pipeline();
     const changed: CustomsClean[] = [];
     list.forEach((r, i) => {
-      const prevText = prevTexts[i]?.[1];
+      const prevText = prevTexts[i];
       const prev = typeof prevText === "string" ? CustomsClean.parse(JSON.parse(prevText)) : undefined;
       if (prev && r.asOf < prev.asOf) return;
       const text = JSON.stringify(r);
@@ -93,7 +107,7 @@ export class DetectorState {
       write.sadd(this.allHs6Key(), r.hs6);
       changed.push(r);
     });
-    if (changed.length > 0) await write.exec();
+    if (changed.length > 0) await pipelineReplies(write);
     return changed;
   }
 
@@ -102,7 +116,7 @@ export class DetectorState {
     const p = this.redis.pipeline();
     for (const [reporter, hs6] of pairs) p.hvals(this.customsKey(reporter, hs6));
     const out: CustomsClean[] = [];
-    for (const [, texts] of (await p.exec()) ?? [])
+    for (const texts of await pipelineReplies(p))
       for (const t of (texts as string[] | null) ?? []) out.push(CustomsClean.parse(JSON.parse(t)));
     return out;
   }
@@ -159,11 +173,12 @@ export class DetectorState {
   /** Stores published alerts (the scope's publish is then finished). */
   async putAlerts(company: string, alerts: readonly Alert[]): Promise<void> {
     if (alerts.length === 0) return;
-    await this.redis
-      .multi()
-      .hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])))
-      .del(this.publishingKey(company))
-      .exec();
+    await pipelineReplies(
+      this.redis
+        .multi()
+        .hset(this.alertsKey(company), Object.fromEntries(alerts.map((a) => [a.alertId, JSON.stringify(a)])))
+        .del(this.publishingKey(company)),
+    );
   }
 }
 
@@ -190,7 +205,7 @@ export class DirtyMarks<S extends string> {
     if (scopes.length === 0) return;
     const p = this.redis.pipeline();
     for (const scope of new Set(scopes)) p.hincrby(this.key, scope, 1);
-    await p.exec();
+    await pipelineReplies(p);
   }
 
   async list(): Promise<S[]> {
