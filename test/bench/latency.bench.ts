@@ -72,6 +72,27 @@ async function pipelineQuiet(kafka: Kafka, redis: Redis, prefix: string): Promis
   }
 }
 
+interface BatchTotals {
+  batches: number;
+  seconds: number;
+  records: number;
+}
+
+/** What a service's consumer handled so far (its /metrics): batches, seconds in them (handler and commit), records consumed. */
+async function batchTotals(service: RunningService): Promise<BatchTotals> {
+  const text = await (await fetch(`http://127.0.0.1:${service.healthPort}/metrics`)).text();
+  const sum = (metric: string) =>
+    text
+      .split("\n")
+      .filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(" ") + 1)), 0);
+  return {
+    batches: sum("entrepot_batch_duration_seconds_count"),
+    seconds: sum("entrepot_batch_duration_seconds_sum"),
+    records: sum("entrepot_records_in_total"),
+  };
+}
+
 /** Deletes this run's Redis keys (every key holding the run's unique prefix: the services' state and the delivery queue). */
 async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
   let cursor = "0";
@@ -139,7 +160,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     await producer.start();
     const writer = new TopicWriter(producer, prefix);
     const headers = { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: ingestRun };
-    progress("services ready, producing");
+    progress(`services ready (${services.map((s) => `${s.name} pid ${s.child.pid}`).join(", ")}), producing`);
 
     // lag (and resident set) of every group, every second, from the window's start until the pipeline is quiet
     const wallStart = Date.now();
@@ -163,6 +184,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
 
     // the paced producer: every TICK_MS, what the clock says is due since the start (no drift; a slow send is caught up next tick)
     const cpuBefore = services.map((s) => procCpuSeconds(s.child.pid));
+    const batchesBefore = await Promise.all(services.map(batchTotals));
     const benchCpuBefore = process.cpuUsage();
     const t0 = performance.now();
     let sent = 0;
@@ -184,9 +206,17 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       await sleep((Math.floor(elapsed / TICK_MS) + 1) * TICK_MS - elapsed);
     }
     const windowS = (performance.now() - t0) / 1000;
+    const windowEnd = Date.now();
     const cpuWindow = services.map((s, i) => procCpuSeconds(s.child.pid) - (cpuBefore[i] ?? Number.NaN));
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const rssAtEnd = services.map((s) => procMemoryMB(s.child.pid, "VmRSS"));
+    const batchesInWindow = (await Promise.all(services.map(batchTotals))).map(
+      (after, i): BatchTotals => ({
+        batches: after.batches - (batchesBefore[i]?.batches ?? 0),
+        seconds: after.seconds - (batchesBefore[i]?.seconds ?? 0),
+        records: after.records - (batchesBefore[i]?.records ?? 0),
+      }),
+    );
     progress(`produced ${total} in ${windowS.toFixed(1)} s; waiting for the pipeline to be quiet`);
 
     // quiet twice in a row, a second apart (an evaluation may publish between two looks)
@@ -250,9 +280,11 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     const cleanToAlert: number[] = [];
     const severities = new Map<string, number>();
     let alertMessages = 0;
+    let alertsInWindow = 0;
     await eachMessage(kafka, prefix, "alerts", (m) => {
       const a = Alert.parse(JSON.parse(m.value ?? "{}"));
       alertMessages += 1;
+      if (m.timestamp <= windowEnd) alertsInWindow += 1;
       severities.set(a.severity, (severities.get(a.severity) ?? 0) + 1);
       const id = `${a.alertId}#${a.revision}`;
       if (!alertTs.has(id)) alertTs.set(id, m.timestamp);
@@ -282,6 +314,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       "raw -> clean latency, p50 / p95 / p99 / max (ms)": formatDistribution(rawClean),
       "goal raw -> clean p99 < 500 ms": goal(rawClean, 500),
       "alerts on alerts.v1 (messages; by severity)": `${alertMessages} (${[...severities].map(([s, n]) => `${s} ${n}`).join(", ")})`,
+      "alerts published while the producer ran / after": `${alertsInWindow} / ${alertMessages - alertsInWindow}`,
       "clean -> alert: alerts measured": cleanAlert.count,
       "clean -> alert latency, p50 / p95 / p99 / max (ms)": formatDistribution(cleanAlert),
       "goal clean -> alert p99 < 1 s": goal(cleanAlert, 1000),
@@ -293,6 +326,9 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     PIPELINE.forEach((g, i) => {
       figures[`${g}: lag max in window / at 25, 50, 75, 100 % / after window / s to 0 after it`] = keepUpText(keep[i] as KeepUp);
       figures[`${g}: CPU in the window (% of one core)`] = Math.round((100 * (cpuWindow[i] ?? Number.NaN)) / windowS);
+      const b = batchesInWindow[i] as BatchTotals;
+      figures[`${g}: in the window: batches / records per batch / ms per batch (handler + commit) / in batches (% of window)`] =
+        `${b.batches} / ${Math.round(b.records / b.batches)} / ${Math.round((1000 * b.seconds) / b.batches)} / ${Math.round((100 * b.seconds) / windowS)}`;
       const rss = rssSamples.get(g) ?? [];
       figures[`${g}: RSS at 25, 50, 75, 100 % of the window / peak VmHWM (MB)`] =
         `${[0.25, 0.5, 0.75].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * windowS))] ?? "?").join(", ")}, ${rssAtEnd[i]} / ${peakRss[i]}`;
