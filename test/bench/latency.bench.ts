@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, type RunningService, spawnService, stopServices, waitReady } from "@entrepot/cli";
-import { DeliveryAdmin, SubscriptionStore } from "@entrepot/delivery";
+import { DeliveryAdmin, deliveryQueueName, SubscriptionStore } from "@entrepot/delivery";
 import { DetectorState } from "@entrepot/detector";
 import { consumerLag, createKafka, deleteTopics, JsonProducer, type Kafka, scanTopic, TopicWriter } from "@entrepot/kafka";
 import { createLogger } from "@entrepot/runtime";
@@ -93,14 +93,16 @@ async function batchTotals(service: RunningService): Promise<BatchTotals> {
   };
 }
 
-/** Deletes this run's Redis keys (every key holding the run's unique prefix: the services' state and the delivery queue). */
+/** Deletes this run's Redis keys: the services' state (under the run's prefix) and the delivery queue's (BullMQ's, under its queue name). */
 async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
-    if (keys.length > 0) await redis.unlink(...keys);
-    cursor = next;
-  } while (cursor !== "0");
+  for (const pattern of [`*${prefix}*`, `*${deliveryQueueName(prefix)}*`]) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  }
 }
 
 const keepUpText = (k: KeepUp) =>
