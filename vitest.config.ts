@@ -16,7 +16,13 @@ export default defineConfig({
           name: "unit",
           // groups run from the lowest: unit and integration (0) together, then the fault suite (1)
           sequence: { groupOrder: 0 },
-          include: ["packages/*/src/**/*.test.ts", "services/*/src/**/*.test.ts", "test/unit/**/*.test.ts", "test/faults/**/*.test.ts"],
+          include: [
+            "packages/*/src/**/*.test.ts",
+            "services/*/src/**/*.test.ts",
+            "test/unit/**/*.test.ts",
+            "test/bench/**/*.test.ts",
+            "test/faults/**/*.test.ts",
+          ],
           exclude: ["**/*.int.test.ts", "**/*.fault.test.ts", "**/node_modules/**"],
         },
       },

@@ -6,6 +6,7 @@ import { type Alert, topicDefinitions, topicName } from "@entrepot/schemas";
 import { startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { parseOutboundPolicy } from "@entrepot/webhooks";
 import { Redis } from "ioredis";
+import { percentile } from "./latencyMeasures";
 import type { BenchContext, BenchResult } from "./run";
 
 const ALERTS = Number(process.env.BENCH_DELIVERY_ALERTS ?? 2_000);
@@ -34,10 +35,6 @@ function alert(i: number, tag: string): Alert {
     revision: 1,
     detectedAt: new Date().toISOString(),
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, ingest, type RunningService, spawnService, stopServices, waitReady } from "@entrepot/cli";
@@ -8,6 +8,7 @@ import { createLogger } from "@entrepot/runtime";
 import { consumerGroupId, HEADERS, topicDefinitions, topicName } from "@entrepot/schemas";
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
 import { writeCustoms } from "./customsFile";
+import { procCpuSeconds, procMemoryMB } from "./processStats";
 import type { BenchContext, BenchResult } from "./run";
 
 const ROWS = Number(process.env.BENCH_THROUGHPUT_ROWS ?? 300_000);
@@ -17,22 +18,6 @@ const KCAT_PRODUCER = ["-X", "enable.idempotence=true", "-X", "acks=all"];
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const progress = (text: string) => process.stderr.write(`[bench] throughput: ${text}\n`);
-
-/** the kernel's high-water mark of a process's resident set, in MB */
-function vmHwmMB(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat (clock ticks of 1/100 s) */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // fields after the command name (which may hold spaces) closed by ")": utime and stime are the 12th and 13th
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 function kcat(args: readonly string[]): string {
   return execFileSync("kcat", [...args], { encoding: "utf8", maxBuffer: 1024 * 2 ** 20, stdio: ["ignore", "pipe", "pipe"] });
@@ -143,13 +128,13 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     });
     services.push(normalizer);
     await waitReady(normalizer, 120_000);
-    const cpuAtReady = cpuSeconds(normalizer.child.pid);
+    const cpuAtReady = procCpuSeconds(normalizer.child.pid);
     t0 = performance.now();
     await waitConsumed(kafka, normalizer, consumerGroupId(prefix, "normalizer"), [raw], 30 * 60_000);
     const normalizeS = seconds(t0);
     const normalizeRate = report.published / normalizeS;
-    const normalizerRss = vmHwmMB(normalizer.child.pid);
-    const normalizerCpu = cpuSeconds(normalizer.child.pid) - cpuAtReady;
+    const normalizerRss = procMemoryMB(normalizer.child.pid);
+    const normalizerCpu = procCpuSeconds(normalizer.child.pid) - cpuAtReady;
     progress(`normalizer ${Math.round(normalizeRate)} records/s`);
 
     return {
