@@ -4,7 +4,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { loadRulesFile } from "@entrepot/detect";
-import { SERVICE_HEAP_MB, serviceNodeFlags } from "@entrepot/runtime";
 import { repoRoot } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -120,13 +119,6 @@ describe("docker-compose.yml", () => {
     expect(svc.healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${env.HEALTH_PORT}/readyz`);
   });
 
-  it.each(workers)("starts services/%s with the heap limit spawnService gives it (packages/runtime heapLimit.ts)", (dir) => {
-    const [, svc] = composeServiceFor(dir) ?? ["", {}];
-    const flags = serviceNodeFlags(dir);
-    expect(envOf(svc).NODE_OPTIONS?.split(" ") ?? []).toEqual(flags);
-    if (dir === "normalizer") expect(flags).toEqual([`--max-old-space-size=${SERVICE_HEAP_MB.normalizer}`]);
-  });
-
   it("has Prometheus scrape every service's /metrics on its health port", () => {
     const prometheus = compose.services.prometheus;
     expect(prometheus?.image).toMatch(/^prom\/prometheus:v3\./);
@@ -216,9 +208,7 @@ describe("docker-compose.yml", () => {
       );
       const report = JSON.parse(stdout.trim().split("\n").pop() ?? "{}") as { ok: boolean; variables: string[] };
       expect(report.ok).toBe(true);
-      // NODE_OPTIONS is node's own (the heap limit), not the service's configuration
-      for (const name of Object.keys(env).filter((k) => k !== "NODE_OPTIONS"))
-        expect(report.variables, `${dir} does not read ${name}`).toContain(name);
+      for (const name of Object.keys(env)) expect(report.variables, `${dir} does not read ${name}`).toContain(name);
       // a child process loading a service through tsx: seconds on a loaded 2-core machine
     },
     60_000,

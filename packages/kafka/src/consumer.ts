@@ -28,6 +28,12 @@ export interface ConsumerRunnerOptions {
    * exhausted the runner reports a crash (the process should exit non-zero).
    */
   handleBatch: (messages: IncomingMessage[]) => Promise<void>;
+  /**
+   * Batches of different partitions handled at once (default 1). Batches of one partition are
+   * always handled in order, one at a time; a handler given more than 1 must be safe to run
+   * concurrently with itself. kafkajs only: platformatic hands a whole fetch to one call.
+   */
+  concurrency?: number;
   /** called when the client gives up (non-retriable or retries exhausted) */
   onCrash?: (err: Error) => void;
   /** batch durations (by `stage`) and per-partition lag go to these metrics */
@@ -75,6 +81,7 @@ export class ConsumerRunner {
   private lastContact = 0;
   private closing: Promise<void> | undefined;
   private processed = 0;
+  private newestTimestamp = Number.NEGATIVE_INFINITY;
   /** partitions whose lag gauge this member set, by topic */
   private readonly lagged = new Map<string, Set<number>>();
   /** messages waiting behind each partition's position (`topic:partition`), for `caughtUp` */
@@ -105,6 +112,10 @@ export class ConsumerRunner {
       handle: async (messages) => {
         await options.handleBatch(messages);
         this.processed += messages.length;
+        for (const m of messages) {
+          const t = Number(m.timestamp);
+          if (t > this.newestTimestamp) this.newestTimestamp = t;
+        }
       },
       lag: (topic, partition, lag) => {
         this.behind.set(`${topic}:${partition}`, Math.max(0, lag));
@@ -126,6 +137,15 @@ export class ConsumerRunner {
   caughtUp(): boolean {
     for (const n of this.behind.values()) if (n > 0) return false;
     return true;
+  }
+
+  /**
+   * How long ago (ms) the newest message this member handled was produced (its timestamp; Infinity
+   * before the first). A consumer behind a steady stream handles messages seconds old; one working
+   * through a backlog (a restart, a backfill) handles old ones.
+   */
+  inputAgeMs(now = Date.now()): number {
+    return now - this.newestTimestamp;
   }
 
   /** true while the consumer is a member of its group, consuming, and in touch with the broker */

@@ -15,6 +15,7 @@ export {
   decodeRawRecord,
   NormalizeStage,
   type NormalizeStageOptions,
+  type StageBatch,
   type StageOutcome,
 } from "./normalizeStage";
 export { parseAmount, parseOptionalAmount, parseScale, parseScaleName, SCALES, type Scale } from "./numbers";

@@ -1,7 +1,8 @@
 import { RawRecord, type ReasonCode, type Rejection } from "@entrepot/schemas";
 import { type CleanRecord, type NormalizeOptions, normalizeRecord } from "./normalizeRecord";
 import type { Problem } from "./result";
-import { RevisionGate } from "./revisionGate";
+import { KeyLocks } from "./keyLocks";
+import { naturalKey, type PendingRevisions, RevisionGate } from "./revisionGate";
 import type { RevisionStore } from "./revisionStore";
 
 /** A raw record decoded from a message, or why it is none (with what was received, for the dead letter). */
@@ -58,31 +59,52 @@ export interface NormalizeStageOptions {
   normalize?: NormalizeOptions | undefined;
 }
 
+/** One batch through the stage: its outcomes, and what to do once its outputs were written (or were not). */
+export interface StageBatch {
+  outcomes: StageOutcome[];
+  /** records the batch's published revisions, then lets the next batch with one of its facts decide */
+  commit(): Promise<void>;
+  /** the outputs were not written: forget the batch's revisions (it will be consumed again), free its facts */
+  abandon(): void;
+}
+
 /**
  * The normalize stage, one code path for the normalizer service (raw topics in, revisions in
  * Redis) and the offline commands (files in, revisions in memory): raw records -> clean facts
  * that are new or newer revisions, duplicates (dropped), or dead letters (problems, and older
  * revisions arriving late as `stale_revision`). Earlier inputs of a batch count as published for
- * later ones; `commit()` records the published revisions, once the outputs were written.
+ * later ones. Batches may be processed at once (the normalizer handles several partitions at a
+ * time): a batch holds its facts' natural keys from its decisions until it is committed or
+ * abandoned, so a batch with a revision of one of them decides against what the first published.
  */
 export class NormalizeStage {
   private readonly gate: RevisionGate;
+  private readonly locks = new KeyLocks();
+  private last: StageBatch | undefined;
 
   constructor(private readonly options: NormalizeStageOptions) {
     this.gate = new RevisionGate(options.revisions);
   }
 
-  async process(inputs: readonly DecodedRaw[]): Promise<StageOutcome[]> {
+  async processBatch(inputs: readonly DecodedRaw[]): Promise<StageBatch> {
     const normalized = inputs.map((input): { fact: CleanRecord } | { rejection: Rejection } => {
       if (!input.ok) return { rejection: rejection(input.problem, input.raw) };
       const result = normalizeRecord(input.raw, this.options.normalize);
       return result.ok ? { fact: result.record } : { rejection: rejection(result.problem, input.raw.fields, input.raw.provenance) };
     });
-    const decisions = await this.gate.decide(normalized.flatMap((n) => ("fact" in n ? [n.fact] : [])));
+    const keyed = normalized.flatMap((n) => ("fact" in n ? [{ fact: n.fact, key: naturalKey(n.fact) }] : []));
+    const release = await this.locks.acquire(keyed.map((k) => k.key));
+    let decided: { decisions: Awaited<ReturnType<RevisionGate["decide"]>>["decisions"]; pending: PendingRevisions };
+    try {
+      decided = await this.gate.decide(keyed);
+    } catch (err) {
+      release();
+      throw err;
+    }
     let d = 0;
-    return normalized.map((n) => {
+    const outcomes = normalized.map((n): StageOutcome => {
       if ("rejection" in n) return rejected(n.rejection);
-      const { decision, key, previousAsOf } = decisions[d++] as (typeof decisions)[number];
+      const { decision, key, previousAsOf } = decided.decisions[d++] as (typeof decided.decisions)[number];
       if (decision === "duplicate") return { outcome: "duplicate", fact: n.fact, key };
       if (decision === "stale") {
         const message = `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`;
@@ -90,14 +112,34 @@ export class NormalizeStage {
       }
       return { outcome: "clean", fact: n.fact, key };
     });
+    return {
+      outcomes,
+      commit: async () => {
+        try {
+          await this.gate.commit(decided.pending);
+        } finally {
+          release();
+        }
+      },
+      abandon: release,
+    };
+  }
+
+  /** One batch at a time (offline): `processBatch`, its `commit` left to `commit()`. */
+  async process(inputs: readonly DecodedRaw[]): Promise<StageOutcome[]> {
+    this.last?.abandon();
+    this.last = await this.processBatch(inputs);
+    return this.last.outcomes;
   }
 
   /**
    * Records the revisions of the clean outcomes of the last `process()` in the store. Call after
    * those were written (acknowledged); a batch whose outputs failed is simply processed again.
    */
-  commit(): Promise<void> {
-    return this.gate.commit();
+  async commit(): Promise<void> {
+    const last = this.last;
+    this.last = undefined;
+    await last?.commit();
   }
 }
 

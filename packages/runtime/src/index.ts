@@ -1,6 +1,5 @@
 export { BrokerList, CommonEnv, ConfigError, intFromEnv, ListenHost, LogLevel, loadConfig, RedisUrl, ServiceEnv } from "./config";
 export { type HealthCheck, type HealthServer, type HealthServerOptions, startHealthServer } from "./healthServer";
-export { SERVICE_HEAP_MB, serviceNodeFlags } from "./heapLimit";
 export { createLogger, type Logger, type LoggerOptions, REDACT_PATHS } from "./logger";
 export { FeedCounts, type Labels, METRIC, Metrics, ServiceStats, type StageCounters } from "./metrics";
 export {

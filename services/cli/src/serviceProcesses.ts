@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { dirname, resolve } from "node:path";
-import { serviceNodeFlags } from "@entrepot/runtime";
 
 export const SERVICES = ["ingestor", "normalizer", "detector", "notifier", "api"] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -41,9 +40,7 @@ export async function spawnService(repoRoot: string, name: ServiceName, options:
   const main = resolve(repoRoot, "services", name, "src/main.ts");
   const given = Number(options.env.HEALTH_PORT ?? 0);
   const healthPort = given > 0 ? given : await freePort();
-  // the service's heap limit, unless the caller's NODE_OPTIONS sets one (a benchmark trying another)
-  const flags = /--max-old-space-size/.test(options.env.NODE_OPTIONS ?? "") ? [] : serviceNodeFlags(name);
-  const child = spawn(process.execPath, [...flags, "--import", "tsx", main, ...(options.args ?? [])], {
+  const child = spawn(process.execPath, ["--import", "tsx", main, ...(options.args ?? [])], {
     cwd: repoRoot,
     env: { ...options.env, HEALTH_PORT: String(healthPort) },
     stdio: ["ignore", options.logFile ? "pipe" : "inherit", options.logFile ? "pipe" : "inherit"],

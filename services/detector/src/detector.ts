@@ -35,6 +35,13 @@ export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[
     .map((w) => w.company);
 }
 
+/**
+ * How recent (ms) the newest clean record handled must be for the detector to count as live while
+ * not read to the end: behind a steady stream it handles records produced moments ago; working
+ * through a backlog (a restart, a backfill) it handles old ones, and waits to judge them whole.
+ */
+const LIVE_INPUT_AGE_MS = 2000;
+
 /** scopes evaluated at once in a pass (each is a few Redis and broker round trips) */
 const EVALUATION_CONCURRENCY = 8;
 
@@ -186,7 +193,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const pass = async () => {
     passing = true;
     try {
-      const due = clock.due(Date.now(), runner.caughtUp());
+      // live: read to the end, or handling records produced moments ago (a steady stream)
+      const due = clock.due(Date.now(), runner.caughtUp() || runner.inputAgeMs() <= LIVE_INPUT_AGE_MS);
       // scopes are independent: a few at once hide Redis and broker round trips
       await enqueue(async () => {
         for (let i = 0; i < due.length; i += EVALUATION_CONCURRENCY)

@@ -1,4 +1,12 @@
-import { ConsumerRunner, deadLetter, type IncomingMessage, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
+import {
+  ConsumerRunner,
+  deadLetter,
+  type IncomingMessage,
+  JsonProducer,
+  type Kafka,
+  type TopicMessage,
+  TopicWriter,
+} from "@entrepot/kafka";
 import {
   type BatchCounts,
   batchCounts,
@@ -6,9 +14,13 @@ import {
   type NormalizeOptions,
   NormalizeStage,
   type RevisionStore,
+  type StageBatch,
 } from "@entrepot/normalize";
 import type { Logger, Metrics, StageCounters } from "@entrepot/runtime";
 import { consumerGroupId, HEADERS, topicName, topicsReadBy } from "@entrepot/schemas";
+
+/** batches of different partitions a normalizer handles at once (the raw topics have 3 partitions each) */
+const PARTITIONS_AT_ONCE = 3;
 
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
 export type ErrorTolerance = "none" | "all";
@@ -48,8 +60,9 @@ export async function planBatch(
   messages: readonly IncomingMessage[],
   topicPrefix: string,
   stage: NormalizeStage,
-): Promise<{ outputs: TopicMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[] }> {
-  const results = await stage.process(messages.map((m) => decodeRawRecord(m.value)));
+): Promise<{ outputs: TopicMessage[]; counts: BatchCounts; reasons: string[]; outcomes: Outcome[]; batch: StageBatch }> {
+  const batch = await stage.processBatch(messages.map((m) => decodeRawRecord(m.value)));
+  const results = batch.outcomes;
   const outputs: TopicMessage[] = [];
   const customsRaw = topicName(topicPrefix, "customsRaw");
   const outcomes = results.map((r, i): Outcome => {
@@ -71,7 +84,7 @@ export async function planBatch(
     return { feed, outcome: "clean" };
   });
   const reasons = outcomes.flatMap((o) => (o.outcome === "rejected" ? [o.reason] : []));
-  return { outputs, counts: batchCounts(results), reasons, outcomes };
+  return { outputs, counts: batchCounts(results), reasons, outcomes, batch };
 }
 
 /** A batch's outcomes into the stage counters: one increment per feed, outcome and reason, not one per record. */
@@ -112,24 +125,34 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     logger,
     metrics: { metrics, stage: "normalize" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
+    // the partitions' batches are handled at once, so one waiting on the broker or Redis does not hold the others
+    concurrency: PARTITIONS_AT_ONCE,
     handleBatch: async (messages) => {
-      const { outputs, counts, reasons, outcomes } = await planBatch(messages, topicPrefix, stage);
-      if (tolerance === "none" && counts.rejected > 0) {
-        // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
-        const first = outputs.find((o) => o.topic === "rejects");
-        const err = new Error(
-          `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
-        );
-        logger.fatal({ err, rejection: first?.value }, "record rejected with error tolerance none");
-        options.onCrash?.(err);
+      const { outputs, counts, reasons, outcomes, batch } = await planBatch(messages, topicPrefix, stage);
+      try {
+        await publish(outputs, counts, reasons);
+      } catch (err) {
+        batch.abandon();
         throw err;
       }
-      await out.send(outputs);
-      await stage.commit();
+      await batch.commit();
       countOutcomes(outcomes, counters);
       logger.debug({ ...counts }, "normalized batch");
     },
   });
+  async function publish(outputs: TopicMessage[], counts: BatchCounts, reasons: string[]): Promise<void> {
+    if (tolerance === "none" && counts.rejected > 0) {
+      // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
+      const first = outputs.find((o) => o.topic === "rejects");
+      const err = new Error(
+        `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
+      );
+      logger.fatal({ err, rejection: first?.value }, "record rejected with error tolerance none");
+      options.onCrash?.(err);
+      throw err;
+    }
+    await out.send(outputs);
+  }
   await runner.start();
   let closing: Promise<void> | undefined;
   return {
