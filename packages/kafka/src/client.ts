@@ -11,7 +11,7 @@ export interface KafkaClientOptions {
   connectionTimeout?: number;
   /** the client library (default: `ENTREPOT_KAFKA_CLIENT`, else DEFAULT_KAFKA_CLIENT) */
   client?: KafkaClientName;
-  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; default none) */
+  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; confluent: lz4, gzip, snappy; default none) */
   compression?: CompressionAlgorithmValue;
   /** retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
   retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number; factor?: number; multiplier?: number };
@@ -41,7 +41,7 @@ export function kafkaLogLevel(level: number, message: string, fields: Record<str
 
 /**
  * A connection recipe for one Kafka cluster and the client library to use: JsonProducer and
- * ConsumerRunner run on `client`; topic administration and `readTopicToEnd` run on kafkajs for
+ * ConsumerRunner run on `client` (confluent's module is loaded only when chosen); topic administration and `readTopicToEnd` run on kafkajs for
  * every client. Nothing connects until a producer, consumer or admin call does.
  */
 export class Kafka {
@@ -67,6 +67,15 @@ export class Kafka {
   /** kafkajs's admin client, for what the helpers of this package do not cover (tests, benchmarks). */
   admin(): Admin {
     return this.kafkajs().admin();
+  }
+
+  /** the librdkafka settings every @confluentinc/kafka-javascript client of this handle starts from */
+  confluentOptions(): { "bootstrap.servers": string; "client.id": string; "socket.connection.setup.timeout.ms": number } {
+    return {
+      "bootstrap.servers": this.options.brokers.join(","),
+      "client.id": this.options.clientId,
+      "socket.connection.setup.timeout.ms": this.options.connectionTimeout ?? 5000,
+    };
   }
 
   /** the options every @platformatic/kafka client of this handle starts from */

@@ -3,15 +3,15 @@ import { uniquePrefix, waitFor } from "@entrepot/testkit";
 import { ConfigResourceTypes } from "kafkajs";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { consumerLag, createKafka, ensureTopics } from "./client";
-import { KafkaClientName } from "./clientChoice";
+import { availableKafkaClients } from "./clientChoice";
 import { ConsumerRunner, type IncomingMessage } from "./consumer";
 import { JsonProducer, MAX_REQUEST_BYTES } from "./producer";
 import { readTopicToEnd } from "./readTopic";
 
 const logger = createLogger({ name: "kafka-int", level: "silent" });
 
-// the default client and the supported alternative, both on the same tests
-describe.each(KafkaClientName.options)("packages/kafka on a real broker (%s)", (client) => {
+// every client that can run here (confluent where its native package is installed), on the same tests
+describe.each(availableKafkaClients())("packages/kafka on a real broker (%s)", (client) => {
   const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger, client });
   const producer = new JsonProducer(kafka);
   afterAll(() => producer.close());
