@@ -13,8 +13,32 @@ export interface KafkaClientOptions {
   client?: KafkaClientName;
   /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; confluent: lz4, gzip, snappy; default none) */
   compression?: CompressionAlgorithmValue;
-  /** retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
-  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number; factor?: number; multiplier?: number };
+  /** retry policy (default: COMMAND_RETRY, for commands; services take `SERVICE_RETRY`) */
+  retry?: RetryPolicy;
+}
+
+/** kafkajs's retry settings; the other clients take what they have of them */
+export interface RetryPolicy {
+  retries: number;
+  initialRetryTime?: number;
+  maxRetryTime?: number;
+  factor?: number;
+  multiplier?: number;
+}
+
+/** the retry policy of one-off commands: 8 retries from 200 ms (about 50 s in all) */
+export const COMMAND_RETRY = { retries: 8, initialRetryTime: 200 } as const;
+
+/**
+ * How long a policy keeps retrying in all (its waits without jitter, with kafkajs's defaults for
+ * what it leaves out): librdkafka has no retry count, only a time a message may take to be
+ * acknowledged (`message.timeout.ms`), so the confluent producer gives up after as long as the others.
+ */
+export function retryBudgetMs(retry: RetryPolicy): number {
+  const { retries, initialRetryTime = 300, maxRetryTime = 30_000, multiplier = 2 } = retry;
+  let total = 0;
+  for (let i = 0; i < retries; i++) total += Math.min(maxRetryTime, initialRetryTime * multiplier ** i);
+  return total;
 }
 
 /**
@@ -84,8 +108,8 @@ export class Kafka {
       clientId: this.options.clientId,
       bootstrapBrokers: [...this.options.brokers],
       connectTimeout: this.options.connectionTimeout ?? 5000,
-      retries: this.options.retry?.retries ?? 8,
-      retryDelay: this.options.retry?.initialRetryTime ?? 200,
+      retries: this.options.retry?.retries ?? COMMAND_RETRY.retries,
+      retryDelay: this.options.retry?.initialRetryTime ?? COMMAND_RETRY.initialRetryTime,
     };
   }
 }
@@ -108,7 +132,7 @@ function createKafkaJs(options: KafkaClientOptions): KafkaJs {
         const { message, ...rest } = entry;
         log[kafkaLogLevel(level, message, rest)](rest, message);
       },
-    retry: options.retry ?? { initialRetryTime: 200, retries: 8 },
+    retry: options.retry ?? { ...COMMAND_RETRY },
   });
 }
 

@@ -1,7 +1,7 @@
 import { BrokerUnavailableError } from "./brokerError";
 import { compatibilityPartitioner, Producer as PlatformaticProducer, ProduceAcks } from "@platformatic/kafka";
 import { Partitioners, type Producer } from "kafkajs";
-import type { Kafka } from "./client";
+import { COMMAND_RETRY, type Kafka, retryBudgetMs } from "./client";
 import { asError, loadConfluent } from "./confluent";
 
 export interface OutgoingMessage {
@@ -98,8 +98,8 @@ interface Delivery {
  * @confluentinc/kafka-javascript's native producer (librdkafka): idempotent (acks=all), murmur2 on
  * the key as the Java client does (`murmur2_random`: keyless messages go to a random partition).
  * librdkafka packs its own record batches within the broker's limit, so a `send` is not split;
- * a request resolves once every one of its messages has its delivery report (librdkafka retries
- * until `message.timeout.ms`, 5 minutes, like SERVICE_RETRY), and fails with the first error.
+ * a request resolves once every one of its messages has its delivery report, and fails with the
+ * first error (librdkafka retries for as long as the handle's retry policy would: `retryBudgetMs`).
  */
 function confluentBackend(kafka: Kafka): ProducerBackend {
   const { Producer } = loadConfluent();
@@ -110,7 +110,12 @@ function confluentBackend(kafka: Kafka): ProducerBackend {
       dr_cb: true,
       "compression.type": kafka.compression,
     },
-    { acks: -1, partitioner: "murmur2_random" },
+    {
+      acks: -1,
+      partitioner: "murmur2_random",
+      // at least one attempt's worth (kafkajs's 30 s request timeout): 0 would mean no limit to librdkafka
+      "message.timeout.ms": Math.max(30_000, retryBudgetMs(kafka.options.retry ?? COMMAND_RETRY)),
+    },
   );
   const log = kafka.logger.child({ component: "librdkafka" });
   producer.on("event.error", (err) => log.warn({ err }, "producer error (librdkafka retries)"));
