@@ -98,7 +98,13 @@ describe.each(availableKafkaClients())("packages/kafka on a real broker (%s)", (
     await producer.send(keys.map((key, i) => ({ topic, key, value: { i } })));
     // kafkajs's default partitioner is the Java client's (murmur2 of the key, masked positive, modulo the partitions)
     const java = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1] }));
+    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+    }));
     const expected = new Map(keys.map((key) => [key, java({ topic, partitionMetadata, message: { key, value: null } })]));
     const messages = await readTopicToEnd(kafka, topic);
     expect(messages).toHaveLength(keys.length);
