@@ -77,7 +77,8 @@ describe("import graph lint rule (biome.json)", () => {
     expect(lintFails("packages/kafka/src/probe.ts", "@platformatic/kafka")).toBe(false);
     expect(lintFails("packages/kafka/src/probe.ts", "@confluentinc/kafka-javascript")).toBe(false);
     expect(lintFails("services/normalizer/src/probe.ts", "@entrepot/kafka")).toBe(false);
-  });
+    // sixteen biome runs, each 0.2-0.7 s on a loaded machine
+  }, 30_000);
 
   it("fails a deep import into another package's files", () => {
     expect(lintFails("services/detector/src/probe.ts", "@entrepot/detect/src/shareShift")).toBe(true);
