@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The native build of @confluentinc/kafka-javascript (ENTREPOT_KAFKA_CLIENT=confluent), an optional
-# dependency of packages/kafka: pnpm builds it during `pnpm install` (node-gyp, about 1.5-3 minutes on
+# dependency of packages/kafka: pnpm builds it during `pnpm install` (node-gyp, 1.5-4.5 minutes on
 # 2 cores: librdkafka 2.15 bundled with the package, then the binding). setup.sh calls it; a machine
 # where the build fails still installs and runs on the other clients. Idempotent: a second run only checks.
 #   deps   Debian's C/C++ toolchain, pkg-config, python3 (node-gyp), OpenSSL and zlib headers, with
