@@ -11,10 +11,34 @@ export interface KafkaClientOptions {
   connectionTimeout?: number;
   /** the client library (default: `ENTREPOT_KAFKA_CLIENT`, else DEFAULT_KAFKA_CLIENT) */
   client?: KafkaClientName;
-  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; default none) */
+  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; confluent: lz4, gzip, snappy; default none) */
   compression?: CompressionAlgorithmValue;
-  /** retry policy (default: 8 retries from 200 ms, for commands; services take `SERVICE_RETRY`) */
-  retry?: { retries: number; initialRetryTime?: number; maxRetryTime?: number; factor?: number; multiplier?: number };
+  /** retry policy (default: COMMAND_RETRY, for commands; services take `SERVICE_RETRY`) */
+  retry?: RetryPolicy;
+}
+
+/** kafkajs's retry settings; the other clients take what they have of them */
+export interface RetryPolicy {
+  retries: number;
+  initialRetryTime?: number;
+  maxRetryTime?: number;
+  factor?: number;
+  multiplier?: number;
+}
+
+/** the retry policy of one-off commands: 8 retries from 200 ms (about 50 s in all) */
+export const COMMAND_RETRY = { retries: 8, initialRetryTime: 200 } as const;
+
+/**
+ * How long a policy keeps retrying in all (its waits without jitter, with kafkajs's defaults for
+ * what it leaves out): librdkafka has no retry count, only a time a message may take to be
+ * acknowledged (`message.timeout.ms`), so the confluent producer gives up after as long as the others.
+ */
+export function retryBudgetMs(retry: RetryPolicy): number {
+  const { retries, initialRetryTime = 300, maxRetryTime = 30_000, multiplier = 2 } = retry;
+  let total = 0;
+  for (let i = 0; i < retries; i++) total += Math.min(maxRetryTime, initialRetryTime * multiplier ** i);
+  return total;
 }
 
 /**
@@ -41,7 +65,7 @@ export function kafkaLogLevel(level: number, message: string, fields: Record<str
 
 /**
  * A connection recipe for one Kafka cluster and the client library to use: JsonProducer and
- * ConsumerRunner run on `client`; topic administration and `readTopicToEnd` run on kafkajs for
+ * ConsumerRunner run on `client` (confluent's module is loaded only when chosen); topic administration and `readTopicToEnd` run on kafkajs for
  * every client. Nothing connects until a producer, consumer or admin call does.
  */
 export class Kafka {
@@ -69,14 +93,23 @@ export class Kafka {
     return this.kafkajs().admin();
   }
 
+  /** the librdkafka settings every @confluentinc/kafka-javascript client of this handle starts from */
+  confluentOptions(): { "bootstrap.servers": string; "client.id": string; "socket.connection.setup.timeout.ms": number } {
+    return {
+      "bootstrap.servers": this.options.brokers.join(","),
+      "client.id": this.options.clientId,
+      "socket.connection.setup.timeout.ms": this.options.connectionTimeout ?? 5000,
+    };
+  }
+
   /** the options every @platformatic/kafka client of this handle starts from */
   platformaticOptions(): { clientId: string; bootstrapBrokers: string[]; connectTimeout: number; retries: number; retryDelay: number } {
     return {
       clientId: this.options.clientId,
       bootstrapBrokers: [...this.options.brokers],
       connectTimeout: this.options.connectionTimeout ?? 5000,
-      retries: this.options.retry?.retries ?? 8,
-      retryDelay: this.options.retry?.initialRetryTime ?? 200,
+      retries: this.options.retry?.retries ?? COMMAND_RETRY.retries,
+      retryDelay: this.options.retry?.initialRetryTime ?? COMMAND_RETRY.initialRetryTime,
     };
   }
 }
@@ -99,7 +132,7 @@ function createKafkaJs(options: KafkaClientOptions): KafkaJs {
         const { message, ...rest } = entry;
         log[kafkaLogLevel(level, message, rest)](rest, message);
       },
-    retry: options.retry ?? { initialRetryTime: 200, retries: 8 },
+    retry: options.retry ?? { ...COMMAND_RETRY },
   });
 }
 

@@ -11,11 +11,12 @@ describe("kafkaClientName (ENTREPOT_KAFKA_CLIENT)", () => {
   it("takes each supported client", () => {
     expect(kafkaClientName({ ENTREPOT_KAFKA_CLIENT: "kafkajs" })).toBe("kafkajs");
     expect(kafkaClientName({ ENTREPOT_KAFKA_CLIENT: "platformatic" })).toBe("platformatic");
+    expect(kafkaClientName({ ENTREPOT_KAFKA_CLIENT: "confluent" })).toBe("confluent");
   });
 
   it("refuses anything else, naming the variable and the choices", () => {
     expect(() => kafkaClientName({ ENTREPOT_KAFKA_CLIENT: "librdkafka" })).toThrow(
-      'ENTREPOT_KAFKA_CLIENT must be one of platformatic, kafkajs, got "librdkafka"',
+      'ENTREPOT_KAFKA_CLIENT must be one of platformatic, kafkajs, confluent, got "librdkafka"',
     );
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger, Metrics } from "@entrepot/runtime";
 import type { Kafka } from "./client";
+import { confluentConsumer } from "./consumerConfluent";
 import { type ConsumerBackend, kafkajsConsumer } from "./consumerKafkajs";
 import { platformaticConsumer } from "./consumerPlatformatic";
 
@@ -21,8 +22,8 @@ export interface ConsumerRunnerOptions {
   fromBeginning?: boolean;
   logger: Logger;
   /**
-   * Handles one batch: messages of one partition (kafkajs) or of several (platformatic: what one
-   * fetch brought), each partition's in offset order. It must finish every output (and wait for its
+   * Handles one batch: messages of one partition (kafkajs) or of several (platformatic, confluent:
+   * what the client had fetched), each partition's in offset order. It must finish every output (and wait for its
    * acknowledgement) before returning: offsets are committed only after it returns.
    * Throwing means an infrastructure failure: the batch is retried, and when retries are
    * exhausted the runner reports a crash (the process should exit non-zero).
@@ -50,6 +51,12 @@ export type ConsumerState = "idle" | "starting" | "consuming" | "rebalancing" | 
  * session timeout): a member killed -9 holds its partitions this long (heartbeats every 3 s)
  */
 export const SESSION_TIMEOUT_MS = 10_000;
+
+const BACKENDS: Record<Kafka["client"], (options: ConsumerRunnerOptions, hooks: ConsumerHooks) => ConsumerBackend> = {
+  kafkajs: kafkajsConsumer,
+  platformatic: platformaticConsumer,
+  confluent: confluentConsumer,
+};
 
 /** What a client's consumer reports to its runner. */
 export interface ConsumerHooks {
@@ -126,7 +133,7 @@ export class ConsumerRunner {
         this.options.metrics?.metrics.batchDuration.observe({ stage: this.options.metrics.stage }, seconds);
       },
     };
-    this.backend = options.kafka.client === "platformatic" ? platformaticConsumer(options, hooks) : kafkajsConsumer(options, hooks);
+    this.backend = BACKENDS[options.kafka.client](options, hooks);
   }
 
   /**

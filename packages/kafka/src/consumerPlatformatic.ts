@@ -1,14 +1,10 @@
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from "@platformatic/kafka";
 import { type ConsumerHooks, type ConsumerRunnerOptions, type IncomingMessage, SESSION_TIMEOUT_MS } from "./consumer";
+import { MAX_TAKE, retryingHandler } from "./batchRetry";
 import { type ConsumerBackend, FETCH_MAX_BYTES, FETCH_MAX_BYTES_PER_PARTITION } from "./consumerKafkajs";
 
 type StringMessage = Message<string, string, string, string>;
 
-/** messages taken from the stream at once, at most (they are then handled per partition); also the stream's buffer */
-const MAX_TAKE = 2000;
-/** a failed batch is retried this many times, with exponential backoff from RETRY_INITIAL_MS, before the runner crashes */
-const RETRIES = 8;
-const RETRY_INITIAL_MS = 200;
 /** while behind, the lag gauges are refreshed at most this often */
 const LAG_INTERVAL_MS = 1000;
 
@@ -58,20 +54,6 @@ function wakeOn(stream: MessagesStream<string, string, string, string>): { next(
   };
 }
 
-/** waits `ms`, or less when `stop` aborts first */
-const delay = (ms: number, stop: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    stop.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
-
 /**
  * ConsumerRunner on @platformatic/kafka: a message stream without autocommit; what it holds is
  * taken at once (up to MAX_TAKE messages of any partitions) and handled as one batch, each
@@ -79,7 +61,7 @@ const delay = (ms: number, stop: AbortSignal) =>
  * with backoff, then the runner crashes.
  */
 export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: ConsumerHooks): ConsumerBackend {
-  const { kafka, logger } = options;
+  const { kafka } = options;
   const consumer = new Consumer<string, string, string, string>({
     ...kafka.platformaticOptions(),
     groupId: options.groupId,
@@ -104,19 +86,7 @@ export function platformaticConsumer(options: ConsumerRunnerOptions, hooks: Cons
   consumer.on("consumer:group:rebalance", () => hooks.move("rebalancing"));
   consumer.on("consumer:heartbeat:end", () => hooks.contact());
 
-  const handleWithRetries = async (messages: IncomingMessage[]) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await hooks.handle(messages);
-        return;
-      } catch (err) {
-        if (attempt >= RETRIES || stopping) throw err;
-        const wait = RETRY_INITIAL_MS * 2 ** attempt * (0.8 + Math.random() * 0.4);
-        logger.warn({ err, attempt, groupId: options.groupId }, "batch failed, retrying");
-        await delay(wait, stopped.signal);
-      }
-    }
-  };
+  const handleWithRetries = retryingHandler(hooks, options, stopped.signal);
 
   const run = async (source: MessagesStream<string, string, string, string>, wake: ReturnType<typeof wakeOn>) => {
     while (!stopping) {

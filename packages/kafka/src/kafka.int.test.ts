@@ -1,17 +1,17 @@
 import { createLogger } from "@entrepot/runtime";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
-import { ConfigResourceTypes } from "kafkajs";
+import { ConfigResourceTypes, Partitioners } from "kafkajs";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { consumerLag, createKafka, ensureTopics } from "./client";
-import { KafkaClientName } from "./clientChoice";
+import { availableKafkaClients } from "./clientChoice";
 import { ConsumerRunner, type IncomingMessage } from "./consumer";
 import { JsonProducer, MAX_REQUEST_BYTES } from "./producer";
 import { readTopicToEnd } from "./readTopic";
 
 const logger = createLogger({ name: "kafka-int", level: "silent" });
 
-// the default client and the supported alternative, both on the same tests
-describe.each(KafkaClientName.options)("packages/kafka on a real broker (%s)", (client) => {
+// every client that can run here (confluent where its native package is installed), on the same tests
+describe.each(availableKafkaClients())("packages/kafka on a real broker (%s)", (client) => {
   const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "kafka-int", logger, client });
   const producer = new JsonProducer(kafka);
   afterAll(() => producer.close());
@@ -86,6 +86,30 @@ describe.each(KafkaClientName.options)("packages/kafka on a real broker (%s)", (
     await producer.send(Array.from({ length: count }, (_, i) => ({ topic, key: `k${i}`, value: { i, pad } })));
     const messages = await readTopicToEnd(kafka, topic);
     expect(messages.map((m) => (JSON.parse(m.value ?? "{}") as { i: number }).i)).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
+  it("puts each key on the partition the Java client's murmur2 partitioner picks", async () => {
+    const p = uniquePrefix("murmur");
+    const topic = `${p}t`;
+    const partitions = 6;
+    await ensureTopics(kafka, [{ name: topic, partitions, cleanupPolicy: "delete" }]);
+    await producer.start();
+    const keys = Array.from({ length: 60 }, (_, i) => `NVDA|SG|2025Q${i}`);
+    await producer.send(keys.map((key, i) => ({ topic, key, value: { i } })));
+    // kafkajs's default partitioner is the Java client's (murmur2 of the key, masked positive, modulo the partitions)
+    const java = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionErrorCode: 0,
+      partitionId,
+      leader: 1,
+      replicas: [1],
+      isr: [1],
+    }));
+    const expected = new Map(keys.map((key) => [key, java({ topic, partitionMetadata, message: { key, value: null } })]));
+    const messages = await readTopicToEnd(kafka, topic);
+    expect(messages).toHaveLength(keys.length);
+    expect(new Set(messages.map((m) => m.partition)).size).toBeGreaterThan(1);
+    for (const m of messages) expect([m.key, m.partition]).toEqual([m.key, expected.get(m.key ?? "")]);
   });
 
   it("reads a topic to its end without a consumer group, keys and headers included", async () => {

@@ -1,7 +1,8 @@
 import { BrokerUnavailableError } from "./brokerError";
 import { compatibilityPartitioner, Producer as PlatformaticProducer, ProduceAcks } from "@platformatic/kafka";
 import { Partitioners, type Producer } from "kafkajs";
-import type { Kafka } from "./client";
+import { COMMAND_RETRY, type Kafka, retryBudgetMs } from "./client";
+import { asError, loadConfluent } from "./confluent";
 
 export interface OutgoingMessage {
   topic: string;
@@ -34,6 +35,8 @@ interface ProducerBackend {
   connect(): Promise<void>;
   sendRequest(messages: readonly EncodedMessage[]): Promise<void>;
   disconnect(): Promise<void>;
+  /** bytes of messages per `sendRequest` (a `send` over this is split into several, in order) */
+  maxRequestBytes: number;
 }
 
 function kafkajsBackend(kafka: Kafka): ProducerBackend {
@@ -56,6 +59,7 @@ function kafkajsBackend(kafka: Kafka): ProducerBackend {
       await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
     },
     disconnect: () => producer.disconnect(),
+    maxRequestBytes: MAX_REQUEST_BYTES,
   };
 }
 
@@ -78,8 +82,87 @@ function platformaticBackend(kafka: Kafka): ProducerBackend {
       await producer.send({ messages: messages.map(({ topic, key, value, headers }) => ({ topic, key, value, headers })) });
     },
     disconnect: () => producer.close(),
+    maxRequestBytes: MAX_REQUEST_BYTES,
   };
 }
+
+/** the messages of one `sendRequest` still waiting for their delivery report */
+interface Delivery {
+  left: number;
+  error: Error | undefined;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/**
+ * @confluentinc/kafka-javascript's native producer (librdkafka): idempotent (acks=all), murmur2 on
+ * the key as the Java client does (`murmur2_random`: keyless messages go to a random partition).
+ * librdkafka packs its own record batches within the broker's limit, so a `send` is not split;
+ * a request resolves once every one of its messages has its delivery report, and fails with the
+ * first error (librdkafka retries for as long as the handle's retry policy would: `retryBudgetMs`).
+ */
+function confluentBackend(kafka: Kafka): ProducerBackend {
+  const { Producer } = loadConfluent();
+  const producer = new Producer(
+    {
+      ...kafka.confluentOptions(),
+      "enable.idempotence": true,
+      dr_cb: true,
+      "compression.type": kafka.compression,
+    },
+    {
+      acks: -1,
+      partitioner: "murmur2_random",
+      // at least one attempt's worth (kafkajs's 30 s request timeout): 0 would mean no limit to librdkafka
+      "message.timeout.ms": Math.max(30_000, retryBudgetMs(kafka.options.retry ?? COMMAND_RETRY)),
+    },
+  );
+  const log = kafka.logger.child({ component: "librdkafka" });
+  producer.on("event.error", (err) => log.warn({ err }, "producer error (librdkafka retries)"));
+  producer.on("delivery-report", (err, report) => {
+    const delivery = report.opaque as Delivery;
+    if (err && !delivery.error) delivery.error = asError(err);
+    if (--delivery.left > 0) return;
+    if (delivery.error) delivery.reject(delivery.error);
+    else delivery.resolve();
+  });
+  const timeoutMs = kafka.options.connectionTimeout ?? 5000;
+  return {
+    connect: () =>
+      new Promise<void>((resolve, reject) => {
+        producer.connect({ allTopics: false, timeout: timeoutMs }, (err) => (err ? reject(asError(err)) : resolve()));
+      }).then(() => {
+        // delivery reports are served by librdkafka's own thread, not a JS timer
+        producer.setPollInBackground(true);
+      }),
+    sendRequest: (messages) =>
+      new Promise<void>((resolve, reject) => {
+        const delivery: Delivery = { left: messages.length, error: undefined, resolve, reject };
+        try {
+          for (const { topic, key, value, headers } of messages) {
+            const list = Object.entries(headers).map(([k, v]) => ({ [k]: v }));
+            producer.produce(topic, null, Buffer.from(value), key, null, delivery, list);
+          }
+        } catch (err) {
+          // not queued (queue full, unknown topic): what was queued still reports; the call fails now
+          delivery.error ??= asError(err as Error);
+          delivery.left = Number.POSITIVE_INFINITY;
+          reject(delivery.error);
+        }
+      }),
+    disconnect: () =>
+      new Promise<void>((resolve, reject) => {
+        producer.flush(timeoutMs, () => producer.disconnect((err) => (err ? reject(asError(err as Error)) : resolve())));
+      }),
+    maxRequestBytes: Number.POSITIVE_INFINITY,
+  };
+}
+
+const BACKENDS: Record<Kafka["client"], (kafka: Kafka) => ProducerBackend> = {
+  kafkajs: kafkajsBackend,
+  platformatic: platformaticBackend,
+  confluent: confluentBackend,
+};
 
 const stringSerializer = (s: string | undefined) => (s === undefined ? undefined : Buffer.from(s, "utf8"));
 
@@ -94,7 +177,7 @@ export class JsonProducer {
   private closing: Promise<void> | undefined;
 
   constructor(kafka: Kafka) {
-    this.backend = kafka.client === "platformatic" ? platformaticBackend(kafka) : kafkajsBackend(kafka);
+    this.backend = BACKENDS[kafka.client](kafka);
   }
 
   async start(): Promise<void> {
@@ -111,7 +194,7 @@ export class JsonProducer {
     let bytes = 0;
     for (const m of messages) {
       const encoded = encode(m);
-      if (bytes + encoded.bytes > MAX_REQUEST_BYTES && chunk.length > 0) {
+      if (bytes + encoded.bytes > this.backend.maxRequestBytes && chunk.length > 0) {
         await this.backend.sendRequest(chunk);
         chunk = [];
         bytes = 0;
