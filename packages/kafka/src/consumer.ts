@@ -29,12 +29,7 @@ export interface ConsumerRunnerOptions {
    * exhausted the runner reports a crash (the process should exit non-zero).
    */
   handleBatch: (messages: IncomingMessage[]) => Promise<void>;
-  /**
-   * Batches of different partitions handled at once (default 1). Batches of one partition are
-   * always handled in order, one at a time; a handler given more than 1 must be safe to run
-   * concurrently with itself. kafkajs only: platformatic hands a whole fetch to one call.
-   */
-  concurrency?: number;
+
   /** called when the client gives up (non-retriable or retries exhausted) */
   onCrash?: (err: Error) => void;
   /** batch durations (by `stage`) and per-partition lag go to these metrics */

@@ -50,7 +50,6 @@ export function kafkajsConsumer(options: ConsumerRunnerOptions, hooks: ConsumerH
       await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
       await consumer.run({
         autoCommit: true,
-        partitionsConsumedConcurrently: options.concurrency ?? 1,
         eachBatchAutoResolve: false,
         eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
           if (!isRunning() || isStale()) return;

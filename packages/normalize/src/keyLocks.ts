@@ -1,6 +1,6 @@
 /**
  * Locks on keys within one process: a holder of some keys makes every later acquirer of any of
- * them wait until it releases. The normalizer handles batches of several partitions at once; a
+ * them wait until it releases. When batches of several partitions are normalized at once, a
  * fact's revisions can sit in different partitions (raw records are keyed by file and line), so a
  * batch holds its facts' natural keys from its revision decisions until its outputs are written
  * and recorded: the next batch with one of those keys decides against what the first published.

@@ -73,9 +73,11 @@ export interface StageBatch {
  * Redis) and the offline commands (files in, revisions in memory): raw records -> clean facts
  * that are new or newer revisions, duplicates (dropped), or dead letters (problems, and older
  * revisions arriving late as `stale_revision`). Earlier inputs of a batch count as published for
- * later ones. Batches may be processed at once (the normalizer handles several partitions at a
- * time): a batch holds its facts' natural keys from its decisions until it is committed or
- * abandoned, so a batch with a revision of one of them decides against what the first published.
+ * later ones. Batches may be processed at once (a runner handling several partitions at a time;
+ * measured without a gain on kafkajs, whose idempotent producer sends one request at a time, so
+ * the normalizer does not): a batch holds its facts' natural keys from its decisions until it is
+ * committed or abandoned, so a batch with a revision of one of them decides against what the
+ * first published.
  */
 export class NormalizeStage {
   private readonly gate: RevisionGate;

@@ -19,9 +19,6 @@ import {
 import type { Logger, Metrics, StageCounters } from "@entrepot/runtime";
 import { consumerGroupId, HEADERS, topicName, topicsReadBy } from "@entrepot/schemas";
 
-/** batches of different partitions a normalizer handles at once (the raw topics have 3 partitions each) */
-const PARTITIONS_AT_ONCE = 3;
-
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
 export type ErrorTolerance = "none" | "all";
 
@@ -125,8 +122,6 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     logger,
     metrics: { metrics, stage: "normalize" },
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
-    // the partitions' batches are handled at once, so one waiting on the broker or Redis does not hold the others
-    concurrency: PARTITIONS_AT_ONCE,
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes, batch } = await planBatch(messages, topicPrefix, stage);
       try {
