@@ -42,8 +42,8 @@ export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[
  */
 const LIVE_INPUT_AGE_MS = 2000;
 
-/** scopes evaluated at once in a pass (each is a few Redis and broker round trips) */
-const EVALUATION_CONCURRENCY = 8;
+/** scopes evaluated together (their Redis round trips at once, their outputs in one produce request) */
+const EVALUATION_GROUP = 32;
 
 /** Customs scopes a fact belongs to: its HS6 (mirror gaps) and, for watched goods, its reporter (re-export surges). */
 export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsScope[] {
@@ -131,32 +131,41 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const shareMessage = (c: Composition): TopicMessage => ({ topic: "shares", value: c, headers });
   const alertMessage = (a: Alert): TopicMessage => ({ topic: "alerts", value: a, headers });
 
+  /** A dirty scope and the marks it is dirty in (companies, or customs scopes). */
+  type Dirty = { scope: string; marks: DirtyMarks<string> };
+
   /**
-   * Evaluates one dirty scope (a company or a customs scope), notes what it publishes, publishes,
-   * stores, then clears its dirty mark unless it was marked again meanwhile (its generation is
-   * taken before the facts are read).
+   * Evaluates dirty scopes (companies or customs scopes) together, each as if alone: per scope it
+   * takes the generation before reading the facts, notes what it publishes, publishes, stores, then
+   * clears the dirty mark unless it was marked again meanwhile. Together: one produce request for
+   * the group (the producer sends one request at a time, so one per scope was the detector's limit).
    */
-  const evaluate = async <S extends string>(scope: S, marks: DirtyMarks<S>): Promise<void> => {
-    const generation = await marks.generation(scope);
+  const evaluate = async (group: readonly Dirty[]): Promise<void> => {
+    const taken = await Promise.all(
+      group.map(async (d) => ({ ...d, generation: await d.marks.generation(d.scope), unfinished: await state.unfinishedPublish(d.scope) })),
+    );
     // evaluated meanwhile (by the close-time pass, or another member of the group): nothing new to judge
-    if (generation === null) return;
+    const live = taken.filter((t) => t.generation !== null);
     // an evaluation stopped between its publish and its store (killed): finish it, so the alerts it
     // may have published are known and retracted below if they no longer hold
-    const unfinished = await state.unfinishedPublish(scope);
-    if (unfinished.length > 0) {
-      await out.send(unfinished.map(alertMessage));
-      await state.putAlerts(scope, unfinished);
+    const interrupted = live.filter((t) => t.unfinished.length > 0);
+    if (interrupted.length > 0) {
+      await out.send(interrupted.flatMap((t) => t.unfinished.map(alertMessage)));
+      await Promise.all(interrupted.map((t) => state.putAlerts(t.scope, t.unfinished)));
     }
-    const { compositions, changes } = await evaluateScope(state, scope, rules, new Date().toISOString());
-    await state.beginPublish(scope, changes);
-    await out.send([...compositions.map(shareMessage), ...changes.map(alertMessage)]);
-    await shares.put(compositions);
-    await state.putAlerts(scope, changes);
-    await marks.clear(scope, generation);
-    stage.out("shares", compositions.length);
-    stage.out("alerts", changes.length);
-    for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
-    logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
+    const now = new Date().toISOString();
+    const evaluated = await Promise.all(live.map(async (t) => ({ ...t, ...(await evaluateScope(state, t.scope, rules, now)) })));
+    await Promise.all(evaluated.map((e) => state.beginPublish(e.scope, e.changes)));
+    await out.send(evaluated.flatMap((e) => [...e.compositions.map(shareMessage), ...e.changes.map(alertMessage)]));
+    await shares.put(evaluated.flatMap((e) => e.compositions));
+    await Promise.all(evaluated.map((e) => state.putAlerts(e.scope, e.changes)));
+    await Promise.all(evaluated.map((e) => e.marks.clear(e.scope, e.generation)));
+    for (const { scope, compositions, changes } of evaluated) {
+      stage.out("shares", compositions.length);
+      stage.out("alerts", changes.length);
+      for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
+      logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
+    }
   };
 
   let closing: Promise<void> | undefined;
@@ -171,10 +180,13 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     });
     return chain;
   };
+  const evaluateAll = async (dirty: readonly Dirty[]) => {
+    for (let i = 0; i < dirty.length; i += EVALUATION_GROUP) await evaluate(dirty.slice(i, i + EVALUATION_GROUP));
+  };
   const evaluateDirty = (): Promise<void> =>
     enqueue(async () => {
-      for (const company of await state.dirty.list()) await evaluate(company, state.dirty);
-      for (const scope of await state.customsDirty.list()) await evaluate(scope, state.customsDirty);
+      await evaluateAll((await state.dirty.list()).map((scope) => ({ scope, marks: state.dirty })));
+      await evaluateAll((await state.customsDirty.list()).map((scope) => ({ scope, marks: state.customsDirty as DirtyMarks<string> })));
     });
   // Each dirty scope is evaluated after `settleMs` without new facts for it, once the consumer has
   // caught up with its input: a backlog (a backfill, a restart, a broker back after an outage) is
@@ -185,21 +197,17 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const clock = new SettleClock(settleMs, maxDeferMs);
   const REVENUE = "r\u0000";
   const CUSTOMS = "c\u0000";
-  const evaluateKey = (key: string): Promise<void> => {
-    const scope = key.slice(REVENUE.length);
-    return key.startsWith(REVENUE) ? evaluate(scope, state.dirty) : evaluate(scope as CustomsScope, state.customsDirty);
-  };
+  const dirtyOf = (key: string): Dirty => ({
+    scope: key.slice(REVENUE.length),
+    marks: key.startsWith(REVENUE) ? state.dirty : (state.customsDirty as DirtyMarks<string>),
+  });
   let passing = false;
   const pass = async () => {
     passing = true;
     try {
       // live: read to the end, or handling records produced moments ago (a steady stream)
       const due = clock.due(Date.now(), runner.caughtUp() || runner.inputAgeMs() <= LIVE_INPUT_AGE_MS);
-      // scopes are independent: a few at once hide Redis and broker round trips
-      await enqueue(async () => {
-        for (let i = 0; i < due.length; i += EVALUATION_CONCURRENCY)
-          await Promise.all(due.slice(i, i + EVALUATION_CONCURRENCY).map(evaluateKey));
-      });
+      await enqueue(() => evaluateAll(due.map(dirtyOf)));
     } catch {
       // reported by enqueue (the process is told to exit)
     } finally {
