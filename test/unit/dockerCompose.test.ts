@@ -71,6 +71,17 @@ function readYaml<T>(path: string): T {
   return parse(readFileSync(path, "utf8")) as T;
 }
 
+/** A service's environment, a value naming a file the container mounts given as that file on this machine (the rules file). */
+function hostEnvOf(svc: ComposeService): Record<string, string> {
+  const mounts = mountsOf(svc);
+  return Object.fromEntries(
+    Object.entries(envOf(svc)).map(([k, v]) => {
+      const host = mounts.get(v);
+      return [k, host?.startsWith("./") ? resolve(repoRoot, host) : v];
+    }),
+  );
+}
+
 describe("docker-compose.yml", () => {
   it("runs Kafka in KRaft mode from the official image, and Redis", () => {
     const kafka = compose.services.kafka;
@@ -106,14 +117,7 @@ describe("docker-compose.yml", () => {
 
   it.each(workers)("serves the health endpoints of services/%s on every interface, probed on /readyz", (dir) => {
     const [, svc] = composeServiceFor(dir) ?? ["", {}];
-    // a value naming a file the container mounts is checked as that file on this machine (the rules file)
-    const mounts = mountsOf(svc);
-    const env = Object.fromEntries(
-      Object.entries(envOf(svc)).map(([k, v]) => {
-        const host = mounts.get(v);
-        return [k, host?.startsWith("./") ? resolve(repoRoot, host) : v];
-      }),
-    );
+    const env = hostEnvOf(svc);
     expect(env.HEALTH_HOST).toBe("0.0.0.0");
     expect(env.HEALTH_PORT).toMatch(/^\d+$/);
     expect(svc.healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${env.HEALTH_PORT}/readyz`);
@@ -190,14 +194,7 @@ describe("docker-compose.yml", () => {
     "gives services/%s an environment its own config schema accepts, with no unknown variables",
     async (dir) => {
       const [, svc] = composeServiceFor(dir) ?? ["", {}];
-      // a value naming a file the container mounts is checked as that file on this machine (the rules file)
-      const mounts = mountsOf(svc);
-      const env = Object.fromEntries(
-        Object.entries(envOf(svc)).map(([k, v]) => {
-          const host = mounts.get(v);
-          return [k, host?.startsWith("./") ? resolve(repoRoot, host) : v];
-        }),
-      );
+      const env = hostEnvOf(svc);
       const { stdout } = await run(
         process.execPath,
         ["--import", "tsx", resolve(repoRoot, "services", dir, "src/main.ts"), "--check-config"],
