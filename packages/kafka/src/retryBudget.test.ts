@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMAND_RETRY, retryBudgetMs, SERVICE_RETRY } from "./client";
+import { COMMAND_RETRY, platformaticRetry, retryBudgetMs, SERVICE_RETRY } from "./client";
 
 describe("retryBudgetMs (librdkafka's message.timeout.ms from a kafkajs retry policy)", () => {
   it("sums the waits, each capped at maxRetryTime", () => {
@@ -12,5 +12,13 @@ describe("retryBudgetMs (librdkafka's message.timeout.ms from a kafkajs retry po
   it("takes kafkajs's defaults for what the policy leaves out", () => {
     expect(retryBudgetMs({ retries: 2 })).toBe(300 + 600);
     expect(retryBudgetMs({ retries: 0 })).toBe(0);
+  });
+});
+
+describe("platformaticRetry (a fixed delay, as long in all as the policy's exponential waits)", () => {
+  it("rides out about 5 minutes for services and 51 s for commands, retrying every second", () => {
+    expect(platformaticRetry(SERVICE_RETRY)).toEqual({ retries: 299, retryDelay: 1000 });
+    expect(platformaticRetry(COMMAND_RETRY)).toEqual({ retries: 51, retryDelay: 1000 });
+    expect(platformaticRetry({ retries: 0 })).toEqual({ retries: 0, retryDelay: 1000 });
   });
 });
