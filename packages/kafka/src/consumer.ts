@@ -29,7 +29,6 @@ export interface ConsumerRunnerOptions {
    * exhausted the runner reports a crash (the process should exit non-zero).
    */
   handleBatch: (messages: IncomingMessage[]) => Promise<void>;
-
   /** called when the client gives up (non-retriable or retries exhausted) */
   onCrash?: (err: Error) => void;
   /** batch durations (by `stage`) and per-partition lag go to these metrics */

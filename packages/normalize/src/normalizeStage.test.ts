@@ -93,43 +93,14 @@ describe("NormalizeStage", () => {
     expect((await s.process([a, b])).map((o) => o.outcome)).toEqual(["duplicate", "duplicate"]);
   });
 
-  it("batches processed at once: one with a revision of a fact another batch holds decides after that one is committed", async () => {
-    const revisions = new MemoryRevisionStore();
-    const s = stage({ revisions });
-    const older = customs(2, "100", "2024-09-01");
-    const other = customs(3, "5", "2024-09-01", { partner: "US" });
-    const newer = customs(9, "300", "2024-10-01");
-    const first = await s.processBatch([older]);
-    let secondDecided = false;
-    const second = s.processBatch([other, newer]).then((b) => {
-      secondDecided = true;
-      return b;
-    });
-    const third = await s.processBatch([customs(4, "7", "2024-09-01", { partner: "JP" })]); // no shared fact: not held back
-    expect(third.outcomes[0]?.outcome).toBe("clean");
-    await new Promise((r) => setImmediate(r));
-    expect(secondDecided).toBe(false);
-    await first.commit();
-    const b = await second;
-    // decided against what the first published: the newer figure is a revision, not a second "new"
-    expect(b.outcomes.map((o) => o.outcome)).toEqual(["clean", "clean"]);
-    await b.commit();
-    await third.commit();
-    // the older figure arriving again now is stale: the store holds the newer one
-    const again = await s.processBatch([older]);
-    expect(again.outcomes[0]).toMatchObject({ outcome: "rejected", reason: "stale_revision" });
-    again.abandon();
-  });
-
-  it("an abandoned batch (outputs not written) frees its facts and records nothing", async () => {
+  it("a batch never committed (outputs not written) records nothing: processed again, its facts are still new", async () => {
     const s = stage();
     const a = customs(2, "100", "2024-09-01");
     const failed = await s.processBatch([a]);
-    const retried = s.processBatch([a]);
-    failed.abandon();
-    const batch = await retried;
-    expect(batch.outcomes[0]?.outcome).toBe("clean");
-    await batch.commit();
+    expect(failed.outcomes[0]?.outcome).toBe("clean");
+    const retried = await s.processBatch([a]);
+    expect(retried.outcomes[0]?.outcome).toBe("clean");
+    await retried.commit();
     expect((await s.processBatch([a])).outcomes[0]?.outcome).toBe("duplicate");
   });
 

@@ -1,8 +1,7 @@
 import { RawRecord, type ReasonCode, type Rejection } from "@entrepot/schemas";
 import { type CleanRecord, type NormalizeOptions, normalizeRecord } from "./normalizeRecord";
 import type { Problem } from "./result";
-import { KeyLocks } from "./keyLocks";
-import { naturalKey, type PendingRevisions, RevisionGate } from "./revisionGate";
+import { naturalKey, RevisionGate } from "./revisionGate";
 import type { RevisionStore } from "./revisionStore";
 
 /** A raw record decoded from a message, or why it is none (with what was received, for the dead letter). */
@@ -59,13 +58,14 @@ export interface NormalizeStageOptions {
   normalize?: NormalizeOptions | undefined;
 }
 
-/** One batch through the stage: its outcomes, and what to do once its outputs were written (or were not). */
+/**
+ * One batch through the stage: its outcomes, and `commit` to record its published revisions once
+ * its outputs were written (a batch whose outputs were not is never committed: consumed again, its
+ * facts are still new).
+ */
 export interface StageBatch {
   outcomes: StageOutcome[];
-  /** records the batch's published revisions, then lets the next batch with one of its facts decide */
   commit(): Promise<void>;
-  /** the outputs were not written: forget the batch's revisions (it will be consumed again), free its facts */
-  abandon(): void;
 }
 
 /**
@@ -73,15 +73,11 @@ export interface StageBatch {
  * Redis) and the offline commands (files in, revisions in memory): raw records -> clean facts
  * that are new or newer revisions, duplicates (dropped), or dead letters (problems, and older
  * revisions arriving late as `stale_revision`). Earlier inputs of a batch count as published for
- * later ones. Batches may be processed at once (a runner handling several partitions at a time;
- * measured without a gain on kafkajs, whose idempotent producer sends one request at a time, so
- * the normalizer does not): a batch holds its facts' natural keys from its decisions until it is
- * committed or abandoned, so a batch with a revision of one of them decides against what the
- * first published.
+ * later ones. One batch at a time: a batch decides against the revisions recorded by the
+ * commits before it.
  */
 export class NormalizeStage {
   private readonly gate: RevisionGate;
-  private readonly locks = new KeyLocks();
   private last: StageBatch | undefined;
 
   constructor(private readonly options: NormalizeStageOptions) {
@@ -95,18 +91,11 @@ export class NormalizeStage {
       return result.ok ? { fact: result.record } : { rejection: rejection(result.problem, input.raw.fields, input.raw.provenance) };
     });
     const keyed = normalized.flatMap((n) => ("fact" in n ? [{ fact: n.fact, key: naturalKey(n.fact) }] : []));
-    const release = await this.locks.acquire(keyed.map((k) => k.key));
-    let decided: { decisions: Awaited<ReturnType<RevisionGate["decide"]>>["decisions"]; pending: PendingRevisions };
-    try {
-      decided = await this.gate.decide(keyed);
-    } catch (err) {
-      release();
-      throw err;
-    }
+    const { decisions, pending } = await this.gate.decide(keyed);
     let d = 0;
     const outcomes = normalized.map((n): StageOutcome => {
       if ("rejection" in n) return rejected(n.rejection);
-      const { decision, key, previousAsOf } = decided.decisions[d++] as (typeof decided.decisions)[number];
+      const { decision, key, previousAsOf } = decisions[d++] as (typeof decisions)[number];
       if (decision === "duplicate") return { outcome: "duplicate", fact: n.fact, key };
       if (decision === "stale") {
         const message = `${key} as of ${n.fact.record.asOf} is older than the published revision as of ${previousAsOf}; ignored`;
@@ -114,22 +103,11 @@ export class NormalizeStage {
       }
       return { outcome: "clean", fact: n.fact, key };
     });
-    return {
-      outcomes,
-      commit: async () => {
-        try {
-          await this.gate.commit(decided.pending);
-        } finally {
-          release();
-        }
-      },
-      abandon: release,
-    };
+    return { outcomes, commit: () => this.gate.commit(pending) };
   }
 
   /** One batch at a time (offline): `processBatch`, its `commit` left to `commit()`. */
   async process(inputs: readonly DecodedRaw[]): Promise<StageOutcome[]> {
-    this.last?.abandon();
     this.last = await this.processBatch(inputs);
     return this.last.outcomes;
   }

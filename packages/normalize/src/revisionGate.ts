@@ -24,7 +24,7 @@ export interface KeyedFact {
  *
  * Each `decide()` returns its batch's pending revisions: a batch whose outputs failed is never
  * committed, so when it is consumed again its facts are still new, not duplicates of revisions
- * never published. Batches deciding at once must not share a key (NormalizeStage locks them).
+ * never published.
  */
 export class RevisionGate {
   constructor(private readonly store: RevisionStore) {}

@@ -124,30 +124,22 @@ export async function startNormalizer(options: NormalizerOptions): Promise<Norma
     ...(options.onCrash ? { onCrash: options.onCrash } : {}),
     handleBatch: async (messages) => {
       const { outputs, counts, reasons, outcomes, batch } = await planBatch(messages, topicPrefix, stage);
-      try {
-        await publish(outputs, counts, reasons);
-      } catch (err) {
-        batch.abandon();
+      if (tolerance === "none" && counts.rejected > 0) {
+        // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
+        const first = outputs.find((o) => o.topic === "rejects");
+        const err = new Error(
+          `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
+        );
+        logger.fatal({ err, rejection: first?.value }, "record rejected with error tolerance none");
+        options.onCrash?.(err);
         throw err;
       }
+      await out.send(outputs);
       await batch.commit();
       countOutcomes(outcomes, counters);
       logger.debug({ ...counts }, "normalized batch");
     },
   });
-  async function publish(outputs: TopicMessage[], counts: BatchCounts, reasons: string[]): Promise<void> {
-    if (tolerance === "none" && counts.rejected > 0) {
-      // errors.tolerance=none: stop loudly without committing; the bad record stays on the raw topic
-      const first = outputs.find((o) => o.topic === "rejects");
-      const err = new Error(
-        `normalizer stopped (error tolerance none): ${reasons[0]} at ${first?.headers?.[HEADERS.dlqTopic]}:${first?.headers?.[HEADERS.dlqPartition]}@${first?.headers?.[HEADERS.dlqOffset]}`,
-      );
-      logger.fatal({ err, rejection: first?.value }, "record rejected with error tolerance none");
-      options.onCrash?.(err);
-      throw err;
-    }
-    await out.send(outputs);
-  }
   await runner.start();
   let closing: Promise<void> | undefined;
   return {
