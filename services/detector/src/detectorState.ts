@@ -12,6 +12,17 @@ export function alertScope(a: Pick<Alert, "rule" | "entity">): string {
   return a.entity.company ?? "";
 }
 
+/** Per compaction key the record with the latest `asOf` (equal: the last one read wins, as offline). */
+function latestPerKey<T extends { asOf: string }>(records: readonly T[], keyOf: (r: T) => string): Map<string, T> {
+  const latest = new Map<string, T>();
+  for (const r of records) {
+    const k = keyOf(r);
+    const prev = latest.get(k);
+    if (!prev || r.asOf >= prev.asOf) latest.set(k, r);
+  }
+  return latest;
+}
+
 /**
  * Detector state in Redis. Revenue: per company, the latest revision of each clean fact.
  * Customs: per reporter and HS6 code, the latest revision of each fact, with indexes
@@ -41,27 +52,32 @@ export class DetectorState {
 
   /** Stores facts, keeping for each natural key the one with the latest `asOf`. */
   async putFacts(records: readonly RevenueClean[]): Promise<void> {
-    // per compaction key the latest `asOf` of the batch (equal: the last one read), then one read and one write pipeline
-    const latest = new Map<string, RevenueClean>();
-    for (const r of records) {
-      const k = revenueCleanKey(r);
-      const prev = latest.get(k);
-      if (!prev || r.asOf >= prev.asOf) latest.set(k, r);
-    }
-    if (latest.size === 0) return;
-    const read = this.redis.pipeline();
-    for (const [field, r] of latest) read.hget(this.factsKey(r.company), field);
-    const prevTexts = await pipelineReplies(read);
+    const newer = await this.notOlderThanStored(latestPerKey(records, revenueCleanKey), (r) => this.factsKey(r.company), RevenueClean);
+    if (newer.length === 0) return;
     const write = this.redis.pipeline();
-    let writes = 0;
-    [...latest].forEach(([field, r], i) => {
-      const prevText = prevTexts[i];
-      const prev = typeof prevText === "string" ? RevenueClean.parse(JSON.parse(prevText)) : undefined;
-      if (prev && r.asOf < prev.asOf) return;
-      write.hset(this.factsKey(r.company), field, JSON.stringify(r));
-      writes += 1;
+    for (const { hash, field, record } of newer) write.hset(hash, field, JSON.stringify(record));
+    await pipelineReplies(write);
+  }
+
+  /**
+   * Of each key's record, those not older than the version the hash `hashOf(record)` holds (read in
+   * one pipeline), with that stored text.
+   */
+  private async notOlderThanStored<T extends { asOf: string }>(
+    latest: ReadonlyMap<string, T>,
+    hashOf: (r: T) => string,
+    schema: { parse(value: unknown): T },
+  ): Promise<{ hash: string; field: string; record: T; storedText: unknown }[]> {
+    if (latest.size === 0) return [];
+    const entries = [...latest].map(([field, record]) => ({ hash: hashOf(record), field, record }));
+    const read = this.redis.pipeline();
+    for (const { hash, field } of entries) read.hget(hash, field);
+    const storedTexts = await pipelineReplies(read);
+    return entries.flatMap((e, i) => {
+      const storedText = storedTexts[i];
+      const stored = typeof storedText === "string" ? schema.parse(JSON.parse(storedText)) : undefined;
+      return stored && e.record.asOf < stored.asOf ? [] : [{ ...e, storedText }];
     });
-    if (writes > 0) await pipelineReplies(write);
   }
 
   private customsKey(reporter: string, hs6: string) {
@@ -82,31 +98,22 @@ export class DetectorState {
    * latest `asOf` (equal: the last one read wins, as offline). Returns the facts that changed the state.
    */
   async putCustomsFacts(records: readonly CustomsClean[]): Promise<CustomsClean[]> {
-    const latest = new Map<string, CustomsClean>();
-    for (const r of records) {
-      const k = customsCleanKey(r);
-      const prev = latest.get(k);
-      if (!prev || r.asOf >= prev.asOf) latest.set(k, r);
-    }
-    const list = [...latest.values()];
-    if (list.length === 0) return [];
-    const read = this.redis.pipeline();
-    for (const r of list) read.hget(this.customsKey(r.reporter, r.hs6), customsCleanKey(r));
-    const prevTexts = await pipelineReplies(read);
+    const newer = await this.notOlderThanStored(
+      latestPerKey(records, customsCleanKey),
+      (r) => this.customsKey(r.reporter, r.hs6),
+      CustomsClean,
+    );
     const write = this.redis.pipeline();
     const changed: CustomsClean[] = [];
-    list.forEach((r, i) => {
-      const prevText = prevTexts[i];
-      const prev = typeof prevText === "string" ? CustomsClean.parse(JSON.parse(prevText)) : undefined;
-      if (prev && r.asOf < prev.asOf) return;
+    for (const { hash, field, record: r, storedText } of newer) {
       const text = JSON.stringify(r);
-      if (prevText === text) return;
-      write.hset(this.customsKey(r.reporter, r.hs6), customsCleanKey(r), text);
+      if (storedText === text) continue;
+      write.hset(hash, field, text);
       write.sadd(this.hs6ReportersKey(r.hs6), r.reporter);
       write.sadd(this.reporterHs6Key(r.reporter), r.hs6);
       write.sadd(this.allHs6Key(), r.hs6);
       changed.push(r);
-    });
+    }
     if (changed.length > 0) await pipelineReplies(write);
     return changed;
   }
