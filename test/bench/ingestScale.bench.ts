@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, ingest } from "@entrepot/cli";
@@ -7,15 +7,11 @@ import { createLogger } from "@entrepot/runtime";
 import { topicDefinitions } from "@entrepot/schemas";
 import { uniquePrefix } from "@entrepot/testkit";
 import { MiB, writeCustoms } from "./customsFile";
+import { procMemoryMB } from "./processStats";
 import type { BenchContext, BenchResult } from "./run";
 
 const TARGET_MB = Number(process.env.BENCH_INGEST_MB ?? 1024);
 const rssMB = () => Math.round(process.memoryUsage().rss / MiB);
-/** the kernel's high-water mark of this process's resident set (covers peaks between samples) */
-const vmHwmMB = () => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
-  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-};
 
 /**
  * Ingest at scale: a generated customs CSV of BENCH_INGEST_MB MB (default 1024), written to a
@@ -83,7 +79,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
           .join(" / "),
         "peak RSS sampled during ingest, every 100 ms and per batch (MB)": peakRss,
         "RSS after ingest (MB)": rssAfter,
-        "VmHWM of the process (kernel high-water mark, whole run, MB)": vmHwmMB(),
+        // the kernel's high-water mark of this process's resident set (covers peaks between samples)
+        "VmHWM of the process (kernel high-water mark, whole run, MB)": procMemoryMB(process.pid),
       },
       notes:
         `BENCH_INGEST_MB=${TARGET_MB}; file generated in ${generateS.toFixed(0)} s into ${tmpdir()} and deleted afterwards. ` +
