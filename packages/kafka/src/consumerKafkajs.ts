@@ -12,7 +12,8 @@ export interface ConsumerBackend {
   close(): Promise<void>;
 }
 
-function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
+/** A kafkajs message's headers as text (a header given several times: its first value). */
+export function headersToStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
     if (v === undefined) continue;

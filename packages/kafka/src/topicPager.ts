@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kafka } from "./client";
 import type { IncomingMessage } from "./consumer";
+import { headersToStrings } from "./consumerKafkajs";
 
 export interface ScanOptions {
   /** at most this many messages per `onPage` call (default 500) */
@@ -22,12 +23,6 @@ export interface ScanResult {
   ends: Record<number, number>;
   /** true when onPage asked to stop before the ends */
   stopped: boolean;
-}
-
-function toStrings(headers: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined) out[k] = String(Array.isArray(v) ? v[0] : v);
-  return out;
 }
 
 /**
@@ -112,7 +107,7 @@ export async function scanTopic(
                   offset: m.offset,
                   key: m.key?.toString("utf8") ?? null,
                   value: m.value?.toString("utf8") ?? null,
-                  headers: toStrings(m.headers),
+                  headers: headersToStrings(m.headers),
                   timestamp: m.timestamp,
                 }),
               );
