@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
+import { SERVICE_NODE_OPTIONS } from "@entrepot/cli";
 import { loadRulesFile } from "@entrepot/detect";
 import { repoRoot } from "@entrepot/testkit";
 import { describe, expect, it } from "vitest";
@@ -94,6 +95,12 @@ describe("docker-compose.yml", () => {
     const pinned = /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(readFileSync(resolve(repoRoot, "infra/kafka/pom.xml"), "utf8"))?.[1];
     expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     expect(compose.services.kafka?.image).toBe(`apache/kafka:${pinned}`);
+  });
+
+  it("starts the services' image with the V8 settings the CLI starts them with (SERVICE_NODE_OPTIONS)", () => {
+    const dockerfile = readFileSync(resolve(repoRoot, "infra/docker/Dockerfile"), "utf8");
+    expect(/^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]).toBe(SERVICE_NODE_OPTIONS);
+    for (const dir of workers) expect(envOf(composeServiceFor(dir)?.[1] ?? {}).NODE_OPTIONS, dir).toBeUndefined();
   });
 
   it("keeps Kafka's data in its volume: the log directory the broker is told to use is the mounted one", () => {

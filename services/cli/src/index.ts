@@ -4,8 +4,10 @@ export { DEMO_RULES_FILE, NVDA_REVENUE, SG_HUB_CUSTOMS } from "./samples";
 export {
   isServiceName,
   type RunningService,
+  SERVICE_NODE_OPTIONS,
   SERVICES,
   type ServiceName,
+  serviceNodeOptions,
   spawnService,
   startPipelineServices,
   stopServices,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createKafka } from "@entrepot/kafka";
@@ -14,7 +14,7 @@ import {
   scrapeNormalizerMetrics,
   waitNormalized,
 } from "./pipelineRun";
-import { type RunningService, spawnService, stopServices, waitReady } from "./serviceProcesses";
+import { type RunningService, SERVICE_NODE_OPTIONS, spawnService, stopServices, waitReady } from "./serviceProcesses";
 
 const logger = createLogger({ name: "pipeline-run-int", level: "silent" });
 const brokers = inject("kafkaBrokers").split(",");
@@ -45,6 +45,9 @@ describe("cross-stage reconciliation of both feeds on real Kafka and Redis", () 
     const normalizer = await spawnService(repoRoot, "normalizer", { env: { ...env, ENTREPOT_TOPIC_PREFIX: prefix, LOG_LEVEL: "warn" } });
     services.push(normalizer);
     await waitReady(normalizer);
+    // started with the services' V8 settings (a flag V8 refused would have stopped it before ready)
+    const childEnv = readFileSync(`/proc/${normalizer.child.pid}/environ`, "utf8").split("\0");
+    expect(childEnv).toContain(`NODE_OPTIONS=${SERVICE_NODE_OPTIONS}`);
     const metricsUrl = `http://127.0.0.1:${normalizer.healthPort}/metrics`;
 
     // run 1 publishes the first revision of five facts (three customs, two revenue)
