@@ -26,6 +26,23 @@ function area(f: FieldReader, role: string, codeField: string, isoField: string,
   return { ok: true, record: undefined };
 }
 
+/** Code, ISO and description columns of one role. */
+type AreaColumns = readonly [code: string, iso: string, desc: string];
+
+/** Reporter and partner (required: a missing one is named by its code column) and the optional second partner of a Comtrade row. */
+function comtradeAreas(
+  f: FieldReader,
+  columns: Record<"reporter" | "partner" | "partner2", AreaColumns>,
+): Normalized<{ reporter: Area; partner: Area; partner2: Area | undefined }> {
+  const reporter = required(area(f, "reporter", ...columns.reporter), columns.reporter[0]);
+  if (!reporter.ok) return reporter;
+  const partner = required(area(f, "partner", ...columns.partner), columns.partner[0]);
+  if (!partner.ok) return partner;
+  const partner2 = area(f, "partner2", ...columns.partner2);
+  if (!partner2.ok) return partner2;
+  return { ok: true, record: { reporter: reporter.record, partner: partner.record, partner2: partner2.record } };
+}
+
 function required<T>(r: Normalized<T | undefined>, field: string): Normalized<T> {
   if (!r.ok) return r;
   if (r.record === undefined) return fail("missing_field", `${field} is missing or empty`, field);
@@ -127,12 +144,12 @@ export function normalizeComtradeLegacy(raw: RawRecord): Normalized<CustomsClean
 
 /** The key fields of a current Comtrade row (`CustomsKeyParts`), or the first problem among them; nothing about its figures. */
 export function comtradeKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
-  const reporter = required(area(f, "reporter", "reporterCode", "reporterISO", "reporterDesc"), "reporterCode");
-  if (!reporter.ok) return reporter;
-  const partner = required(area(f, "partner", "partnerCode", "partnerISO", "partnerDesc"), "partnerCode");
-  if (!partner.ok) return partner;
-  const partner2 = area(f, "partner2", "partner2Code", "partner2ISO", "partner2Desc");
-  if (!partner2.ok) return partner2;
+  const areas = comtradeAreas(f, {
+    reporter: ["reporterCode", "reporterISO", "reporterDesc"],
+    partner: ["partnerCode", "partnerISO", "partnerDesc"],
+    partner2: ["partner2Code", "partner2ISO", "partner2Desc"],
+  });
+  if (!areas.ok) return areas;
   if (!f.has("flowCode") && !f.has("flowDesc")) return fail("missing_field", "flowCode is missing or empty", "flowCode");
   const flow = parseFlow(f.get("flowCode") || f.get("flowDesc"));
   if (!flow.ok) return flow;
@@ -148,10 +165,8 @@ export function comtradeKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
   return {
     ok: true,
     record: {
+      ...areas.record,
       classification: f.get("classificationCode") || "HS",
-      reporter: reporter.record,
-      partner: partner.record,
-      partner2: partner2.record,
       flow: flow.record,
       commodity: commodity.record,
       period: period.record,
@@ -163,12 +178,12 @@ export function comtradeKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
 
 /** The key fields of a legacy Comtrade row (`CustomsKeyParts`), or the first problem among them; nothing about its figures. */
 export function comtradeLegacyKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
-  const reporter = required(area(f, "reporter", "Reporter Code", "Reporter ISO", "Reporter"), "Reporter Code");
-  if (!reporter.ok) return reporter;
-  const partner = required(area(f, "partner", "Partner Code", "Partner ISO", "Partner"), "Partner Code");
-  if (!partner.ok) return partner;
-  const partner2 = area(f, "partner2", "2nd Partner Code", "2nd Partner ISO", "2nd Partner");
-  if (!partner2.ok) return partner2;
+  const areas = comtradeAreas(f, {
+    reporter: ["Reporter Code", "Reporter ISO", "Reporter"],
+    partner: ["Partner Code", "Partner ISO", "Partner"],
+    partner2: ["2nd Partner Code", "2nd Partner ISO", "2nd Partner"],
+  });
+  if (!areas.ok) return areas;
   const flowText = f.get("Trade Flow Code") || f.get("Trade Flow");
   if (!flowText) return fail("missing_field", "Trade Flow Code is missing or empty", "Trade Flow Code");
   const flow = parseFlow(flowText);
@@ -181,10 +196,8 @@ export function comtradeLegacyKeyFields(f: FieldReader): Normalized<CustomsKeyPa
   return {
     ok: true,
     record: {
+      ...areas.record,
       classification: f.get("Classification") || "HS",
-      reporter: reporter.record,
-      partner: partner.record,
-      partner2: partner2.record,
       flow: flow.record,
       commodity: commodity.record,
       period: period.record,

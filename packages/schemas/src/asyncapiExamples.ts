@@ -2,7 +2,7 @@ import { customsCleanKey, revenueCleanKey } from "./clean";
 import { HEADERS } from "./headers";
 import { type ProducerKeyedTopic, TOPIC_CATALOG, type TopicContract, type TopicKey, type TopicValue } from "./topicCatalog";
 
-/** One example message of a topic: headers and value as a producer writes them (the key follows from the value). */
+/** One example message of a topic: headers and value as a producer writes them (the key follows from the value, or is the producer's: `exampleKey`). */
 export interface TopicExample<K extends TopicKey> {
   name: string;
   summary: string;
