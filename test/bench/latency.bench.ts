@@ -5,6 +5,7 @@ import { createTopics, type RunningService, spawnService, stopServices, waitRead
 import { DeliveryAdmin, deliveryQueueName, SubscriptionStore } from "@entrepot/delivery";
 import { DetectorState } from "@entrepot/detector";
 import { consumerLag, createKafka, deleteTopics, JsonProducer, type Kafka, scanTopic, TopicWriter } from "@entrepot/kafka";
+import { rawPartitionKey } from "@entrepot/normalize";
 import { createLogger } from "@entrepot/runtime";
 import {
   Alert,
@@ -199,7 +200,9 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
         const batch = [];
         for (let i = sent; i < due; i++) {
           const raw = rawRecordAt(workload, i, ingestRun);
-          batch.push({ topic: raw.feed === "revenue" ? ("revenueRaw" as const) : ("customsRaw" as const), value: raw, headers });
+          // keyed as the ingest keys rows: a revision lands on the partition of the row it revises
+          const topic = raw.feed === "revenue" ? ("revenueRaw" as const) : ("customsRaw" as const);
+          batch.push({ topic, key: rawPartitionKey(raw), value: raw, headers });
         }
         await writer.send(batch);
         sent = due;
@@ -240,12 +243,12 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     services.length = 0;
     progress(`quiet ${quietS.toFixed(1)} s after the start; reading the topics back`);
 
-    // raw -> clean: each clean record's raw record by its provenance line
+    // raw -> clean: each clean record's raw record by its provenance line (a raw message's key is its fact's, not its line)
     const rawTs = new Float64Array(total).fill(Number.NaN);
     for (const feed of ["revenueRaw", "customsRaw"] as const)
       await eachMessage(kafka, prefix, feed, (m) => {
-        const line = Number(m.key?.slice(m.key.lastIndexOf(":") + 1));
-        rawTs[indexOfLine(line)] = m.timestamp;
+        const line = (JSON.parse(m.value ?? "{}") as { provenance?: { line?: number } }).provenance?.line;
+        rawTs[indexOfLine(line ?? Number.NaN)] = m.timestamp;
       });
     const versions = new CleanVersions();
     const rawToClean: number[] = [];

@@ -27,7 +27,7 @@ export interface WorkloadOptions {
   quarters?: number;
 }
 
-/** The virtual source files of the stream: the raw key is `file:line`, the line the record's position + 2 (a header is line 1). */
+/** The virtual source files of the stream: a raw record's provenance is `file:line`, the line the record's position + 2 (a header is line 1). */
 export const WORKLOAD_FILES: Record<Feed, string> = { revenue: "latency-revenue.csv", customs: "latency-customs.csv" };
 
 /** every INVALID_EVERY-th record is a broken copy of the next row (dead-lettered by the normalizer) */

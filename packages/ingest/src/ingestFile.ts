@@ -5,6 +5,7 @@ import { type FeedLayout, ingestRejection, rawRecordOf, readFeed } from "@entrep
 import { type JsonProducer, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Format, Mapping } from "@entrepot/normalize";
 import { type Feed, HEADERS } from "@entrepot/schemas";
+import { rawMessage } from "./rawMessage";
 
 export interface IngestOptions {
   producer: JsonProducer;
@@ -43,7 +44,7 @@ export interface IngestReport {
 
 /**
  * Reads a feed file of any supported layout and publishes raw records to the raw topic of their
- * feed, and source-side problems (broken CSV lines, oversized lines, bad encoding, unknown layout)
+ * feed, keyed by their fact's natural key (`rawMessage`), and source-side problems (broken CSV lines, oversized lines, bad encoding, unknown layout)
  * to the dead-letter topic, in acknowledged batches (backpressure: while one batch waits for its
  * acknowledgement the next is read; it is sent only once the previous one was acknowledged, so at
  * most two batches are held and batches are written in file order). The report counts acknowledged rows.
@@ -108,9 +109,7 @@ export async function ingestFile(options: IngestOptions): Promise<IngestReport> 
     report.read += 1;
     if (row.kind === "record") {
       lastFormat = row.format;
-      const value = rawRecordOf(row, origin);
-      // key from the catalog: source file + line
-      batch.push({ topic: row.feed === "revenue" ? "revenueRaw" : "customsRaw", value, headers });
+      batch.push(rawMessage(rawRecordOf(row, origin), headers));
       pending.published += 1;
       pending[row.feed] += 1;
     } else {

@@ -1,8 +1,13 @@
-import { TOPIC_CATALOG, type TopicContract, type TopicKey, type TopicValue, topicName } from "@entrepot/schemas";
+import { type ProducerKeyedTopic, TOPIC_CATALOG, type TopicContract, type TopicKey, type TopicValue, topicName } from "@entrepot/schemas";
 import type { JsonProducer, OutgoingMessage } from "./producer";
 
-/** One message for a catalog topic; the key defaults to the catalog's derivation from the value. */
-export type TopicRecord<K extends TopicKey> = { value: TopicValue<K>; key?: string; headers?: Record<string, string> };
+/**
+ * One message for a catalog topic; the key defaults to the catalog's derivation from the value,
+ * except on the topics whose producer must give it (the raw topics: `rawPartitionKey`).
+ */
+export type TopicRecord<K extends TopicKey> = { value: TopicValue<K>; headers?: Record<string, string> } & (K extends ProducerKeyedTopic
+  ? { key: string }
+  : { key?: string });
 
 /** A message for any catalog topic, typed by its topic (a batch may mix topics). */
 export type TopicMessage<K extends TopicKey = TopicKey> = { [T in K]: TopicRecord<T> & { topic: T } }[K];
@@ -22,7 +27,8 @@ export class TopicContractError extends Error {
 /**
  * Typed writes to the catalog's topics under one deployment prefix, over a shared JsonProducer:
  * each value and its headers are checked against the topic's schemas before anything is sent
- * (a batch with one bad message sends nothing), keys are derived by the catalog unless given.
+ * (a batch with one bad message sends nothing), keys are derived by the catalog unless given (the
+ * raw topics' must be given).
  */
 export class TopicWriter {
   constructor(

@@ -1,7 +1,7 @@
 import { type Area, resolveCountry } from "@entrepot/reference";
 import type { CustomsClean, RawRecord } from "@entrepot/schemas";
-import { buildCustoms, parseCommodity, parsePeriod } from "./customsRecord";
-import { fieldReader } from "./fields";
+import { buildCustoms, type CustomsKeyParts, parseCommodity, parsePeriod } from "./customsRecord";
+import { type FieldReader, fieldReader } from "./fields";
 import { parseAmount, parseOptionalAmount } from "./numbers";
 import { fail, type Normalized } from "./result";
 
@@ -22,9 +22,37 @@ const CENSUS_NAMES: Record<string, string> = {
  */
 export function normalizeCensus(raw: RawRecord): Normalized<CustomsClean> {
   const f = fieldReader(raw);
-  const isImport = f.get("GEN_VAL_MO", "CON_VAL_MO", "I_COMMODITY") !== undefined;
+  const isImport = isCensusImport(f);
   const valueField = isImport ? (f.get("GEN_VAL_MO") !== undefined ? "GEN_VAL_MO" : "CON_VAL_MO") : "ALL_VAL_MO";
   if (f.get(valueField) === undefined) return fail("missing_field", `${valueField} is missing`, valueField);
+  const key = censusKeyFields(f);
+  if (!key.ok) return key;
+  const value = parseAmount(f.get(valueField), valueField);
+  if (!value.ok) return value;
+  const qty = parseOptionalAmount(f.get(isImport ? "GEN_QY1_MO" : "QTY_1_MO"), "quantity");
+  if (!qty.ok) return qty;
+  const cif = parseOptionalAmount(f.get("GEN_CIF_MO"), "GEN_CIF_MO");
+  if (!cif.ok) return cif;
+  return buildCustoms(raw, {
+    ...key.record,
+    commodityText: f.get(isImport ? "I_COMMODITY_SDESC" : "E_COMMODITY_SDESC"),
+    valueUsd: value.record,
+    // Census export values are f.a.s. (free alongside ship), close to FOB; imports carry CIF separately
+    cifUsd: isImport ? cif.record : undefined,
+    fobUsd: isImport ? undefined : value.record,
+    quantity: qty.record,
+    quantityUnit: qty.record === undefined ? undefined : f.get("UNIT_QY1"),
+  });
+}
+
+/** A Census row is an import when it has import values or an import commodity, else an export. */
+function isCensusImport(f: FieldReader): boolean {
+  return f.get("GEN_VAL_MO", "CON_VAL_MO", "I_COMMODITY") !== undefined;
+}
+
+/** The key fields of a Census row (`CustomsKeyParts`: reporter US), or the first problem among them; nothing about its figures. */
+export function censusKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
+  const isImport = isCensusImport(f);
   const ctyCode = f.get("CTY_CODE") ?? "";
   const ctyName = f.get("CTY_NAME") ?? "";
   let partner: Area | null;
@@ -42,25 +70,15 @@ export function normalizeCensus(raw: RawRecord): Normalized<CustomsClean> {
   if (!commodity.ok) return commodity;
   const period = parsePeriod(f.get("time") || (f.get("YEAR") && f.get("MONTH") ? `${f.get("YEAR")}-${f.get("MONTH")}` : undefined));
   if (!period.ok) return period;
-  const value = parseAmount(f.get(valueField), valueField);
-  if (!value.ok) return value;
-  const qty = parseOptionalAmount(f.get(isImport ? "GEN_QY1_MO" : "QTY_1_MO"), "quantity");
-  if (!qty.ok) return qty;
-  const cif = parseOptionalAmount(f.get("GEN_CIF_MO"), "GEN_CIF_MO");
-  if (!cif.ok) return cif;
-  return buildCustoms(raw, {
-    classification: "HS",
-    reporter,
-    partner,
-    flow: isImport ? "import" : "export",
-    commodity: commodity.record,
-    commodityText: f.get(isImport ? "I_COMMODITY_SDESC" : "E_COMMODITY_SDESC"),
-    period: period.record,
-    valueUsd: value.record,
-    // Census export values are f.a.s. (free alongside ship), close to FOB; imports carry CIF separately
-    cifUsd: isImport ? cif.record : undefined,
-    fobUsd: isImport ? undefined : value.record,
-    quantity: qty.record,
-    quantityUnit: qty.record === undefined ? undefined : f.get("UNIT_QY1"),
-  });
+  return {
+    ok: true,
+    record: {
+      classification: "HS",
+      reporter,
+      partner,
+      flow: isImport ? "import" : "export",
+      commodity: commodity.record,
+      period: period.record,
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { type Area, resolveComtradeCode, resolveCountry } from "@entrepot/reference";
 import type { CustomsClean, RawRecord } from "@entrepot/schemas";
-import { buildCustoms, parseAsOf, parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
+import { buildCustoms, type CustomsKeyParts, parseAsOf, parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
 import { type FieldReader, fieldReader } from "./fields";
 import { parseOptionalAmount } from "./numbers";
 import { fail, type Normalized } from "./result";
@@ -24,6 +24,23 @@ function area(f: FieldReader, role: string, codeField: string, isoField: string,
     }
   }
   return { ok: true, record: undefined };
+}
+
+/** Code, ISO and description columns of one role. */
+type AreaColumns = readonly [code: string, iso: string, desc: string];
+
+/** Reporter and partner (required: a missing one is named by its code column) and the optional second partner of a Comtrade row. */
+function comtradeAreas(
+  f: FieldReader,
+  columns: Record<"reporter" | "partner" | "partner2", AreaColumns>,
+): Normalized<{ reporter: Area; partner: Area; partner2: Area | undefined }> {
+  const reporter = required(area(f, "reporter", ...columns.reporter), columns.reporter[0]);
+  if (!reporter.ok) return reporter;
+  const partner = required(area(f, "partner", ...columns.partner), columns.partner[0]);
+  if (!partner.ok) return partner;
+  const partner2 = area(f, "partner2", ...columns.partner2);
+  if (!partner2.ok) return partner2;
+  return { ok: true, record: { reporter: reporter.record, partner: partner.record, partner2: partner2.record } };
 }
 
 function required<T>(r: Normalized<T | undefined>, field: string): Normalized<T> {
@@ -51,22 +68,9 @@ function amounts(f: FieldReader, names: Record<string, string[]>): Normalized<Re
  */
 export function normalizeComtrade(raw: RawRecord): Normalized<CustomsClean> {
   const f = fieldReader(raw);
-  const reporter = required(area(f, "reporter", "reporterCode", "reporterISO", "reporterDesc"), "reporterCode");
-  if (!reporter.ok) return reporter;
-  const partner = required(area(f, "partner", "partnerCode", "partnerISO", "partnerDesc"), "partnerCode");
-  if (!partner.ok) return partner;
-  const partner2 = area(f, "partner2", "partner2Code", "partner2ISO", "partner2Desc");
-  if (!partner2.ok) return partner2;
-  if (!f.has("flowCode") && !f.has("flowDesc")) return fail("missing_field", "flowCode is missing or empty", "flowCode");
-  const flow = parseFlow(f.get("flowCode") || f.get("flowDesc"));
-  if (!flow.ok) return flow;
-  if (!f.has("cmdCode")) return fail("missing_field", "cmdCode is missing or empty", "cmdCode");
-  const commodity = parseCommodity(f.get("cmdCode"));
-  if (!commodity.ok) return commodity;
-  const periodText =
-    f.get("period") || (f.get("refMonth") === "52" ? f.get("refYear") : `${f.get("refYear")}${(f.get("refMonth") ?? "").padStart(2, "0")}`);
-  const period = parsePeriod(periodText);
-  if (!period.ok) return period;
+  const key = comtradeKeyFields(f);
+  if (!key.ok) return key;
+  const { flow } = key.record;
   const n = amounts(f, {
     primary: ["primaryValue"],
     cif: ["cifvalue"],
@@ -76,7 +80,7 @@ export function normalizeComtrade(raw: RawRecord): Normalized<CustomsClean> {
     grossWgt: ["grossWgt"],
   });
   if (!n.ok) return n;
-  const value = n.record.primary ?? (flow.record.endsWith("import") ? n.record.cif : n.record.fob) ?? n.record.cif ?? n.record.fob;
+  const value = n.record.primary ?? (flow.endsWith("import") ? n.record.cif : n.record.fob) ?? n.record.cif ?? n.record.fob;
   if (value === undefined) return fail("missing_field", "primaryValue, cifvalue and fobvalue are all empty", "primaryValue");
   const asOf = parseAsOf(f.get("releaseDate", "lastReleased", "reported_at", "as_of"), "releaseDate");
   if (!asOf.ok) return asOf;
@@ -86,19 +90,9 @@ export function normalizeComtrade(raw: RawRecord): Normalized<CustomsClean> {
   if (hasQty && isTrue(f.get("isQtyEstimated"))) flags.push("estimated_quantity");
   if (n.record.netWgt !== undefined && isTrue(f.get("isNetWgtEstimated"))) flags.push("estimated_net_weight");
   if (f.has("isReported") && !isTrue(f.get("isReported"))) flags.push("not_reported_estimated");
-  const customs = f.get("customsCode");
-  const mot = f.get("motCode");
   return buildCustoms(raw, {
-    classification: f.get("classificationCode") || "HS",
-    reporter: reporter.record,
-    partner: partner.record,
-    partner2: partner2.record,
-    flow: flow.record,
-    commodity: commodity.record,
+    ...key.record,
     commodityText: f.get("cmdDesc"),
-    period: period.record,
-    customsProcedure: customs && customs !== "C00" ? customs : undefined,
-    modeOfTransport: mot && mot !== "0" ? mot : undefined,
     valueUsd: value,
     cifUsd: n.record.cif,
     fobUsd: n.record.fob,
@@ -119,21 +113,8 @@ export function normalizeComtrade(raw: RawRecord): Normalized<CustomsClean> {
  */
 export function normalizeComtradeLegacy(raw: RawRecord): Normalized<CustomsClean> {
   const f = fieldReader(raw);
-  const reporter = required(area(f, "reporter", "Reporter Code", "Reporter ISO", "Reporter"), "Reporter Code");
-  if (!reporter.ok) return reporter;
-  const partner = required(area(f, "partner", "Partner Code", "Partner ISO", "Partner"), "Partner Code");
-  if (!partner.ok) return partner;
-  const partner2 = area(f, "partner2", "2nd Partner Code", "2nd Partner ISO", "2nd Partner");
-  if (!partner2.ok) return partner2;
-  const flowText = f.get("Trade Flow Code") || f.get("Trade Flow");
-  if (!flowText) return fail("missing_field", "Trade Flow Code is missing or empty", "Trade Flow Code");
-  const flow = parseFlow(flowText);
-  if (!flow.ok) return flow;
-  if (!f.has("Commodity Code")) return fail("missing_field", "Commodity Code is missing or empty", "Commodity Code");
-  const commodity = parseCommodity(f.get("Commodity Code"));
-  if (!commodity.ok) return commodity;
-  const period = parsePeriod(f.get("Period") || f.get("Year"));
-  if (!period.ok) return period;
+  const key = comtradeLegacyKeyFields(f);
+  if (!key.ok) return key;
   const n = amounts(f, {
     value: ["Trade Value (US$)", "Trade Value"],
     cif: ["CIF Trade Value (US$)", "CIF Trade Value"],
@@ -148,16 +129,8 @@ export function normalizeComtradeLegacy(raw: RawRecord): Normalized<CustomsClean
   const qtyUnit = f.get("Qty Unit");
   const hasQty = n.record.qty !== undefined && !/^no quantity$/i.test(qtyUnit ?? "");
   return buildCustoms(raw, {
-    classification: f.get("Classification") || "HS",
-    reporter: reporter.record,
-    partner: partner.record,
-    partner2: partner2.record,
-    flow: flow.record,
-    commodity: commodity.record,
+    ...key.record,
     commodityText: f.get("Commodity"),
-    period: period.record,
-    customsProcedure: f.get("Customs Proc. Code") || undefined,
-    modeOfTransport: f.get("Mode of Transport Code") || undefined,
     valueUsd: value,
     cifUsd: n.record.cif,
     fobUsd: n.record.fob,
@@ -167,4 +140,69 @@ export function normalizeComtradeLegacy(raw: RawRecord): Normalized<CustomsClean
     grossWeightKg: n.record.grossWgt,
     flags: f.has("Flag") && f.get("Flag") !== "0" ? [`comtrade_flag_${f.get("Flag")}`] : [],
   });
+}
+
+/** The key fields of a current Comtrade row (`CustomsKeyParts`), or the first problem among them; nothing about its figures. */
+export function comtradeKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
+  const areas = comtradeAreas(f, {
+    reporter: ["reporterCode", "reporterISO", "reporterDesc"],
+    partner: ["partnerCode", "partnerISO", "partnerDesc"],
+    partner2: ["partner2Code", "partner2ISO", "partner2Desc"],
+  });
+  if (!areas.ok) return areas;
+  if (!f.has("flowCode") && !f.has("flowDesc")) return fail("missing_field", "flowCode is missing or empty", "flowCode");
+  const flow = parseFlow(f.get("flowCode") || f.get("flowDesc"));
+  if (!flow.ok) return flow;
+  if (!f.has("cmdCode")) return fail("missing_field", "cmdCode is missing or empty", "cmdCode");
+  const commodity = parseCommodity(f.get("cmdCode"));
+  if (!commodity.ok) return commodity;
+  const periodText =
+    f.get("period") || (f.get("refMonth") === "52" ? f.get("refYear") : `${f.get("refYear")}${(f.get("refMonth") ?? "").padStart(2, "0")}`);
+  const period = parsePeriod(periodText);
+  if (!period.ok) return period;
+  const customs = f.get("customsCode");
+  const mot = f.get("motCode");
+  return {
+    ok: true,
+    record: {
+      ...areas.record,
+      classification: f.get("classificationCode") || "HS",
+      flow: flow.record,
+      commodity: commodity.record,
+      period: period.record,
+      customsProcedure: customs && customs !== "C00" ? customs : undefined,
+      modeOfTransport: mot && mot !== "0" ? mot : undefined,
+    },
+  };
+}
+
+/** The key fields of a legacy Comtrade row (`CustomsKeyParts`), or the first problem among them; nothing about its figures. */
+export function comtradeLegacyKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
+  const areas = comtradeAreas(f, {
+    reporter: ["Reporter Code", "Reporter ISO", "Reporter"],
+    partner: ["Partner Code", "Partner ISO", "Partner"],
+    partner2: ["2nd Partner Code", "2nd Partner ISO", "2nd Partner"],
+  });
+  if (!areas.ok) return areas;
+  const flowText = f.get("Trade Flow Code") || f.get("Trade Flow");
+  if (!flowText) return fail("missing_field", "Trade Flow Code is missing or empty", "Trade Flow Code");
+  const flow = parseFlow(flowText);
+  if (!flow.ok) return flow;
+  if (!f.has("Commodity Code")) return fail("missing_field", "Commodity Code is missing or empty", "Commodity Code");
+  const commodity = parseCommodity(f.get("Commodity Code"));
+  if (!commodity.ok) return commodity;
+  const period = parsePeriod(f.get("Period") || f.get("Year"));
+  if (!period.ok) return period;
+  return {
+    ok: true,
+    record: {
+      ...areas.record,
+      classification: f.get("Classification") || "HS",
+      flow: flow.record,
+      commodity: commodity.record,
+      period: period.record,
+      customsProcedure: f.get("Customs Proc. Code") || undefined,
+      modeOfTransport: f.get("Mode of Transport Code") || undefined,
+    },
+  };
 }

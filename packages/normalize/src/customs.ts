@@ -1,7 +1,9 @@
 import type { CustomsClean, RawRecord } from "@entrepot/schemas";
-import { normalizeCensus } from "./census";
-import { normalizeComtrade, normalizeComtradeLegacy } from "./comtrade";
-import { type CustomsOptions, normalizeCanonicalCustoms } from "./customsCanonical";
+import { censusKeyFields, normalizeCensus } from "./census";
+import { comtradeKeyFields, comtradeLegacyKeyFields, normalizeComtrade, normalizeComtradeLegacy } from "./comtrade";
+import { type CustomsOptions, canonicalCustomsKeyFields, normalizeCanonicalCustoms } from "./customsCanonical";
+import type { CustomsKeyParts } from "./customsRecord";
+import type { FieldReader } from "./fields";
 import type { Normalized } from "./result";
 
 /** Any customs raw record -> canonical customs fact, by the layout its provenance names. */
@@ -16,5 +18,19 @@ export function normalizeCustoms(raw: RawRecord, options: CustomsOptions = {}): 
     default:
       // customs-csv, customs JSON lines and mapped layouts all arrive with canonical field names
       return normalizeCanonicalCustoms(raw, options);
+  }
+}
+
+/** The key fields of any customs row, by the same layout `normalizeCustoms` picks: what its fact's key is made of. */
+export function customsKeyFields(format: string, f: FieldReader): Normalized<CustomsKeyParts> {
+  switch (format) {
+    case "comtrade":
+      return comtradeKeyFields(f);
+    case "comtrade-legacy":
+      return comtradeLegacyKeyFields(f);
+    case "census-json":
+      return censusKeyFields(f);
+    default:
+      return canonicalCustomsKeyFields(f);
   }
 }

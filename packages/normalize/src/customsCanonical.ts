@@ -1,7 +1,7 @@
 import { resolveCountry, toUsd } from "@entrepot/reference";
 import type { CustomsClean, RawRecord } from "@entrepot/schemas";
-import { buildCustoms, parseAsOf, parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
-import { fieldReader } from "./fields";
+import { buildCustoms, type CustomsKeyParts, parseAsOf, parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
+import { type FieldReader, fieldReader } from "./fields";
 import { parseAmount, parseOptionalAmount, parseScaleName } from "./numbers";
 import { fail, type Normalized } from "./result";
 
@@ -21,21 +21,8 @@ export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOption
   for (const required of ["reporter", "partner", "flow", "hs_code", "period", "value"]) {
     if (!f.has(required)) return fail("missing_field", `${required} is missing or empty`, required);
   }
-  const reporterText = f.get("reporter") ?? "";
-  const reporter = resolveCountry(reporterText);
-  if (!reporter) return fail("unknown_country", `reporter "${reporterText}" is not a known country code or name`, "reporter");
-  const partnerText = f.get("partner") ?? "";
-  const partner = resolveCountry(partnerText);
-  if (!partner) return fail("unknown_country", `partner "${partnerText}" is not a known country code or name`, "partner");
-  const partner2Text = f.get("partner2");
-  const partner2 = partner2Text ? resolveCountry(partner2Text) : undefined;
-  if (partner2 === null) return fail("unknown_country", `partner2 "${partner2Text}" is not a known country code or name`, "partner2");
-  const flow = parseFlow(f.get("flow"));
-  if (!flow.ok) return flow;
-  const commodity = parseCommodity(f.get("hs_code"));
-  if (!commodity.ok) return commodity;
-  const period = parsePeriod(f.get("period"));
-  if (!period.ok) return period;
+  const key = canonicalCustomsKeyFields(f);
+  if (!key.ok) return key;
 
   const value = parseAmount(f.get("value"), "value");
   if (!value.ok) return value;
@@ -58,16 +45,8 @@ export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOption
   if (!asOf.ok) return asOf;
 
   return buildCustoms(raw, {
-    classification: f.get("classification") || "HS",
-    reporter,
-    partner,
-    partner2: partner2 ?? undefined,
-    flow: flow.record,
-    commodity: commodity.record,
+    ...key.record,
     commodityText: f.get("commodity", "description"),
-    period: period.record,
-    customsProcedure: f.get("customs_procedure"),
-    modeOfTransport: f.get("mode_of_transport"),
     valueUsd,
     cifUsd: usd(optional.cif_value) ?? undefined,
     fobUsd: usd(optional.fob_value) ?? undefined,
@@ -77,4 +56,37 @@ export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOption
     asOf: asOf.record,
     source: f.get("source"),
   });
+}
+
+/** The key fields of a canonical customs row (`CustomsKeyParts`), or the first problem among them; nothing about its figures. */
+export function canonicalCustomsKeyFields(f: FieldReader): Normalized<CustomsKeyParts> {
+  const reporterText = f.get("reporter") ?? "";
+  const reporter = resolveCountry(reporterText);
+  if (!reporter) return fail("unknown_country", `reporter "${reporterText}" is not a known country code or name`, "reporter");
+  const partnerText = f.get("partner") ?? "";
+  const partner = resolveCountry(partnerText);
+  if (!partner) return fail("unknown_country", `partner "${partnerText}" is not a known country code or name`, "partner");
+  const partner2Text = f.get("partner2");
+  const partner2 = partner2Text ? resolveCountry(partner2Text) : undefined;
+  if (partner2 === null) return fail("unknown_country", `partner2 "${partner2Text}" is not a known country code or name`, "partner2");
+  const flow = parseFlow(f.get("flow"));
+  if (!flow.ok) return flow;
+  const commodity = parseCommodity(f.get("hs_code"));
+  if (!commodity.ok) return commodity;
+  const period = parsePeriod(f.get("period"));
+  if (!period.ok) return period;
+  return {
+    ok: true,
+    record: {
+      classification: f.get("classification") || "HS",
+      reporter,
+      partner,
+      partner2,
+      flow: flow.record,
+      commodity: commodity.record,
+      period: period.record,
+      customsProcedure: f.get("customs_procedure"),
+      modeOfTransport: f.get("mode_of_transport"),
+    },
+  };
 }

@@ -88,6 +88,15 @@ export interface CustomsParts {
   source?: string | undefined;
 }
 
+/**
+ * What a customs fact's key (`customsCleanKey`) is made of, as a layout reads it: `buildCustoms`
+ * turns these into the record's key fields, `customsPartsKey` (partitionKey.ts) into its key.
+ */
+export type CustomsKeyParts = Pick<
+  CustomsParts,
+  "classification" | "reporter" | "partner" | "partner2" | "flow" | "commodity" | "period" | "customsProcedure" | "modeOfTransport"
+>;
+
 /** Assembles the canonical record, leaving absent optionals out (exactOptionalPropertyTypes). */
 export function buildCustoms(raw: RawRecord, p: CustomsParts): Normalized<CustomsClean> {
   if (p.valueUsd < 0) return fail("negative_value", `trade value ${p.valueUsd} is negative`, "value");

@@ -39,3 +39,57 @@ export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
     has: (name) => (index.get(compactKey(name)) ?? "").trim() !== "",
   };
 }
+
+/** The compact-name index of the last header seen (rows of one file share theirs): compact name -> field name. */
+let lastHeader: { names: readonly string[]; index: Map<string, string> } = { names: [], index: new Map() };
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function headerIndex(names: readonly string[]): Map<string, string> {
+  if (sameNames(names, lastHeader.names)) return lastHeader.index;
+  const index = new Map<string, string>();
+  for (const name of names) {
+    const key = compactKey(name);
+    if (!index.has(key)) index.set(key, name);
+  }
+  lastHeader = { names, index };
+  return index;
+}
+
+/** A row's fields through the index of its header. */
+class HeaderFieldReader implements FieldReader {
+  private readonly index: Map<string, string>;
+  constructor(private readonly fields: Readonly<Record<string, string>>) {
+    this.index = headerIndex(Object.keys(fields));
+  }
+
+  get(...names: string[]): string | undefined {
+    for (const n of names) {
+      const v = this.value(n);
+      if (v !== undefined) return v.trim();
+    }
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return (this.value(name) ?? "").trim() !== "";
+  }
+
+  private value(name: string): string | undefined {
+    const field = this.index.get(compactKey(name));
+    return field === undefined ? undefined : this.fields[field];
+  }
+}
+
+/**
+ * `fieldReader`'s reads (the same values: the first field of a compact name wins), for a reader of
+ * a few fields per row: the index of the field names is built once per header (a file's rows share
+ * theirs), not per row, and no closure is made per row. The raw topics' partition key reads rows so.
+ */
+export function headerFieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
+  return new HeaderFieldReader(raw.fields);
+}

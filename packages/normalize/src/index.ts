@@ -19,7 +19,9 @@ export {
   type StageOutcome,
 } from "./normalizeStage";
 export { parseAmount, parseOptionalAmount, parseScale, parseScaleName, SCALES, type Scale } from "./numbers";
+export { rawPartitionKey } from "./partitionKey";
 export { fail, type Normalized, type Problem } from "./result";
 export { normalizeRevenue, type RevenueOptions } from "./revenue";
 export { decideRevision, type RevisionDecision, revisionFingerprint, type SeenRevision } from "./revision";
+export { naturalKey } from "./revisionGate";
 export { MemoryRevisionStore, type RevisionStore } from "./revisionStore";

@@ -5,13 +5,15 @@ import {
   formatReportingPeriod,
   parseReportingPeriod,
   parseRevenueBasis,
+  type ReportingPeriod,
   type RevenueBasisId,
+  type RevenueRegion,
   resolveRevenueRegion,
   toUsd,
 } from "@entrepot/reference";
 import type { RawRecord, RevenueClean } from "@entrepot/schemas";
 import { parseAsOf } from "./customsRecord";
-import { fieldReader } from "./fields";
+import { type FieldReader, fieldReader } from "./fields";
 import { parseAmount, parseScaleName } from "./numbers";
 import { fail, type Normalized } from "./result";
 
@@ -39,19 +41,9 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   for (const required of ["company", "fiscal_period", "region", "revenue"]) {
     if (!f.has(required)) return fail("missing_field", `${required} is missing or empty`, required);
   }
-  const company = (f.get("company") ?? "").toUpperCase();
-  const periodText = f.get("fiscal_period") ?? "";
-  const period = parseReportingPeriod(periodText);
-  if (!period) {
-    return fail(
-      "bad_fiscal_period",
-      `fiscal_period "${periodText}" is not a fiscal quarter, half or year like FY2025-Q3, FY2025-H1, FY2025`,
-      "fiscal_period",
-    );
-  }
-  const regionLabel = f.get("region") ?? "";
-  const region = resolveRevenueRegion(regionLabel);
-  if (!region) return fail("unknown_region", `region "${regionLabel}" is not a region label (a number or blank)`, "region");
+  const key = revenueKeyFields(f);
+  if (!key.ok) return key;
+  const { company, period, regionLabel, region } = key.record;
 
   const amount = parseAmount(f.get("revenue"), "revenue");
   if (!amount.ok) return amount;
@@ -62,11 +54,8 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   const revenueUsd = toUsd(amount.record, currency, scale.record, options.fxToUsd);
   if (revenueUsd === null) return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
 
-  const basisText = f.get("basis") ?? "";
-  const basis = basisText ? parseRevenueBasis(basisText) : (options.defaultBasis ?? "billing");
-  if (!basis) {
-    return fail("bad_basis", `basis "${basisText}" is not billing, ship-to, customer, customer headquarters or end customer`, "basis");
-  }
+  const basis = revenueBasis(f, options);
+  if (!basis.ok) return basis;
 
   const periodEnd = parseAsOf(f.get("period_end"), "period_end");
   if (!periodEnd.ok) return periodEnd;
@@ -86,7 +75,7 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
     ...(region.includes ? { includes: region.includes } : {}),
     ...(region.excludes ? { excludes: region.excludes } : {}),
     revenueUsd,
-    basis,
+    basis: basis.record,
     asOf: reportedAt.record ?? "1970-01-01",
     provenance: { ...raw.provenance, source: f.get("source") || raw.provenance.source },
   };
@@ -98,4 +87,45 @@ export function normalizeRevenue(raw: RawRecord, options: RevenueOptions = {}): 
   }
   if (periodEnd.record) record.periodEnd = periodEnd.record;
   return { ok: true, record };
+}
+
+/** What a revenue row's key (`revenueCleanKey`) is made of besides its basis. */
+export interface RevenueKeyFields {
+  /** upper case */
+  company: string;
+  period: ReportingPeriod;
+  regionLabel: string;
+  region: RevenueRegion;
+}
+
+/**
+ * The key fields of a canonical revenue row (company, fiscal period, region), or the first problem
+ * among them; nothing about its figures. `normalizeRevenue` reads them here, and so does the raw
+ * topics' partition key (`rawPartitionKey`).
+ */
+export function revenueKeyFields(f: FieldReader): Normalized<RevenueKeyFields> {
+  const company = (f.get("company") ?? "").toUpperCase();
+  const periodText = f.get("fiscal_period") ?? "";
+  const period = parseReportingPeriod(periodText);
+  if (!period) {
+    return fail(
+      "bad_fiscal_period",
+      `fiscal_period "${periodText}" is not a fiscal quarter, half or year like FY2025-Q3, FY2025-H1, FY2025`,
+      "fiscal_period",
+    );
+  }
+  const regionLabel = f.get("region") ?? "";
+  const region = resolveRevenueRegion(regionLabel);
+  if (!region) return fail("unknown_region", `region "${regionLabel}" is not a region label (a number or blank)`, "region");
+  return { ok: true, record: { company, period, regionLabel, region } };
+}
+
+/** A revenue row's basis: its `basis` value, else `options.defaultBasis`, else billing. */
+export function revenueBasis(f: FieldReader, options: Pick<RevenueOptions, "defaultBasis">): Normalized<RevenueBasisId> {
+  const basisText = f.get("basis") ?? "";
+  const basis = basisText ? parseRevenueBasis(basisText) : (options.defaultBasis ?? "billing");
+  if (!basis) {
+    return fail("bad_basis", `basis "${basisText}" is not billing, ship-to, customer, customer headquarters or end customer`, "basis");
+  }
+  return { ok: true, record: basis };
 }

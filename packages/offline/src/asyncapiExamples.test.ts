@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { rawRecordOf, readFeed } from "@entrepot/feeds";
-import { MemoryRevisionStore, NormalizeStage } from "@entrepot/normalize";
-import { type RawRecord, TOPIC_EXAMPLES } from "@entrepot/schemas";
+import { MemoryRevisionStore, NormalizeStage, rawPartitionKey } from "@entrepot/normalize";
+import { PRODUCER_KEY_EXAMPLES, type RawRecord, TOPIC_EXAMPLES } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles } from "./analyzeFiles";
 import { type RowOutcome, stageFile } from "./stageFile";
@@ -38,6 +38,12 @@ describe("the AsyncAPI examples are real records of the sample files", () => {
     ] as const) {
       expect(await rawRecordAt(file, example.provenance.file, example.provenance.line), STALE).toEqual(example);
     }
+  });
+
+  it("raw records' keys: the ingest's (rawPartitionKey), the key of the clean fact each row becomes", () => {
+    expect(rawPartitionKey(TOPIC_EXAMPLES.revenueRaw.payload), STALE).toBe(PRODUCER_KEY_EXAMPLES.revenueRaw);
+    expect(rawPartitionKey(TOPIC_EXAMPLES.customsRaw.payload), STALE).toBe(PRODUCER_KEY_EXAMPLES.customsRaw);
+    expect(PRODUCER_KEY_EXAMPLES).toEqual({ revenueRaw: "NVDA|FY2025-Q3|SG", customsRaw: "SG|TW|import|854231|2023-01|-|-|-|HS" });
   });
 
   it("clean facts and the dead letter: what the normalize stage makes of those rows", async () => {

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { TOPIC_EXAMPLES } from "./asyncapiExamples";
+import { exampleKey, TOPIC_EXAMPLES } from "./asyncapiExamples";
 import { jsonSchemaOf } from "./jsonSchema";
 import { CONSUMER_GROUPS, type ConsumerGroup, TOPIC_CATALOG, TOPIC_KEYS, type TopicContract, type TopicKey } from "./topicCatalog";
 
@@ -15,8 +15,8 @@ const KAFKA_BINDING = { bindingVersion: "0.5.0" } as const;
 
 /** How each topic's message key is derived from the value: what compaction and partitioning follow. */
 const KEY_DERIVATION: Record<TopicKey, string> = {
-  revenueRaw: rawKey("revenue", "nvda-revenue.csv:53"),
-  customsRaw: rawKey("customs", "sg-hub-customs.csv:2"),
+  revenueRaw: rawKey("revenue"),
+  customsRaw: rawKey("customs"),
   revenueClean:
     "`company|fiscalPeriod|region`, plus `|basis` when the basis is not `billing` (`revenueCleanKey`): e.g. `NVDA|FY2025-Q3|SG`, " +
     "`NVDA|FY2026-Q1|SG|headquarters`. The topic is compacted on it: a restated figure replaces the earlier one, and a quarter " +
@@ -26,9 +26,9 @@ const KEY_DERIVATION: Record<TopicKey, string> = {
     "not distinguished (World as second partner, all procedures, all modes) (`customsCleanKey`): e.g. " +
     "`SG|TW|import|854231|2023-01|-|-|-|HS`. The topic is compacted on it: a figure with a newer `asOf` replaces the older one.",
   rejects:
-    "The key of the rejected message (`file:line` for a raw record); `topic:partition:offset` of the rejected message when it " +
-    "had no key; for a row the ingestor could not read, `file:line`; otherwise `stage:reason` (`rejectionKey`). " +
-    "The source topic, partition and offset are in the `__connect.errors.*` headers.",
+    "For a feed row (a line the ingestor could not read, a raw record the normalizer rejected), the row's `file:line` " +
+    "(`rejectionKey`); otherwise the key of the rejected message, `topic:partition:offset` of the rejected message when it " +
+    "had no key, else `stage:reason`. The source topic, partition and offset are in the `__connect.errors.*` headers.",
   shares:
     "The entity's keys sorted, `k=v` joined by `,`, then `;basis=<basis>` when the basis is not billing, then `|period` " +
     "(`compositionKey`): e.g. `company=NVDA|FY2025-Q3`, `company=NVDA;basis=headquarters|FY2025-Q3`, " +
@@ -40,10 +40,13 @@ const KEY_DERIVATION: Record<TopicKey, string> = {
     "later revisions (updated, retracted, resolved) replace the first.",
 };
 
-function rawKey(feed: string, example: string): string {
+function rawKey(feed: string): string {
   return (
-    `\`file:line\`: the ${feed} file's name and the 1-based physical line the row starts on (\`rawRecordKey\`), e.g. ` +
-    `\`${example}\`; a file's rows spread over the partitions.`
+    `The natural key of the clean ${feed} fact the row normalizes to, as on ${feed}.clean.v1 (\`rawPartitionKey\` in ` +
+    "@entrepot/normalize, given by the producer: read from the row's key fields only, never its figures), so every revision " +
+    "of a fact is on one partition, in file order, and one normalizer of a group decides them in that order. A row whose key " +
+    `fields do not parse (rejected whatever the normalizer's options) is keyed \`file:line\`: the ${feed} file's name and ` +
+    `the 1-based physical line the row starts on (\`rawRecordKey\`), e.g. \`${feed}.csv:7\`.`
   );
 }
 
@@ -116,7 +119,7 @@ export function asyncApiDocument(): Record<string, unknown> {
       payload: ref("components", "schemas", topic.name),
       bindings: {
         kafka: {
-          key: { type: "string", description: KEY_DERIVATION[key], examples: [(topic.key as (v: unknown) => string)(example.payload)] },
+          key: { type: "string", description: KEY_DERIVATION[key], examples: [exampleKey(key)] },
           ...KAFKA_BINDING,
         },
       },

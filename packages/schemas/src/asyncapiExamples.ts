@@ -1,7 +1,8 @@
+import { customsCleanKey, revenueCleanKey } from "./clean";
 import { HEADERS } from "./headers";
-import type { TopicKey, TopicValue } from "./topicCatalog";
+import { type ProducerKeyedTopic, TOPIC_CATALOG, type TopicContract, type TopicKey, type TopicValue } from "./topicCatalog";
 
-/** One example message of a topic: headers and value as a producer writes them (the key follows from the value). */
+/** One example message of a topic: headers and value as a producer writes them (the key follows from the value, or is the producer's: `exampleKey`). */
 export interface TopicExample<K extends TopicKey> {
   name: string;
   summary: string;
@@ -226,3 +227,19 @@ export const TOPIC_EXAMPLES: { [K in TopicKey]: TopicExample<K> } = {
     },
   },
 };
+
+/**
+ * The message key of the examples whose producer gives it (`ProducerKeyedTopic`): a raw row is keyed
+ * by the natural key of the clean fact it becomes, here the clean examples' (the same rows).
+ * packages/offline's asyncapiExamples.test.ts checks them against `rawPartitionKey`.
+ */
+export const PRODUCER_KEY_EXAMPLES: Record<ProducerKeyedTopic, string> = {
+  revenueRaw: revenueCleanKey(TOPIC_EXAMPLES.revenueClean.payload),
+  customsRaw: customsCleanKey(TOPIC_EXAMPLES.customsClean.payload),
+};
+
+/** The key of a topic's example message: the producer's for the raw topics, else the catalog's derivation from the value. */
+export function exampleKey(key: TopicKey): string {
+  if (key in PRODUCER_KEY_EXAMPLES) return PRODUCER_KEY_EXAMPLES[key as ProducerKeyedTopic];
+  return (TOPIC_CATALOG[key] as TopicContract).key(TOPIC_EXAMPLES[key].payload);
+}

@@ -122,8 +122,11 @@ export type CustomsClean = z.infer<typeof CustomsClean>;
  * dimension is not distinguished (World partner2, all procedures, all modes).
  */
 export function customsCleanKey(
-  r: Pick<CustomsClean, "classification" | "reporter" | "partner" | "flow" | "hsCode" | "period"> &
-    Partial<Pick<CustomsClean, "partner2" | "customsProcedure" | "modeOfTransport">>,
+  r: Pick<CustomsClean, "classification" | "reporter" | "partner" | "flow" | "hsCode" | "period"> & {
+    partner2?: string | undefined;
+    customsProcedure?: string | undefined;
+    modeOfTransport?: string | undefined;
+  },
 ): string {
   return [
     r.reporter,

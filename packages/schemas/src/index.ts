@@ -1,6 +1,6 @@
 export { Alert, AlertEntity, AlertKind, AlertStatus, Composition, SEVERITY_RANK, Severity } from "./alert";
 export { ASYNCAPI_COMMAND, ASYNCAPI_PATH, asyncApiDocument, asyncApiYaml } from "./asyncapi";
-export { TOPIC_EXAMPLES, type TopicExample } from "./asyncapiExamples";
+export { PRODUCER_KEY_EXAMPLES, TOPIC_EXAMPLES, type TopicExample } from "./asyncapiExamples";
 export {
   CustomsClean,
   customsCleanKey,
@@ -23,6 +23,7 @@ export {
   compositionKey,
   consumerGroupId,
   type ParsedValue,
+  type ProducerKeyedTopic,
   parseTopicValue,
   rejectionKey,
   TOPIC_CATALOG,

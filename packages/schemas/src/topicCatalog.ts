@@ -54,8 +54,9 @@ export function compositionKey(c: Pick<Composition, "entity" | "period" | "basis
 }
 
 /**
- * A dead letter is keyed like the record it rejects (`deadLetter` passes the source key); without
- * one, by the file and line it came from, or by stage and reason.
+ * A dead letter of a row (the ingest's, the normalizer's) is keyed by the file and line it came
+ * from; any other by the key of the message it rejects (`deadLetter` passes the source key); without
+ * one, by stage and reason.
  */
 export function rejectionKey(r: Pick<Rejection, "provenance" | "stage" | "reason">): string {
   const p = r.provenance;
@@ -83,12 +84,20 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const contract = <V>(c: TopicContract<V>): TopicContract<V> => c;
 
+/**
+ * Topics whose producers give every message's key: the raw topics, keyed by the natural key of the
+ * fact a row normalizes to (`rawPartitionKey` in @entrepot/normalize, which this package cannot
+ * import), so a fact's revisions share a partition; their catalog `key` is that of a row without one.
+ */
+export type ProducerKeyedTopic = "revenueRaw" | "customsRaw";
+
 /** The raw topic of one feed: rows as read, with provenance, kept a week. */
 const rawTopic = (feed: "revenue" | "customs") =>
   contract({
     name: `${feed}.raw.v1`,
-    description: `raw ${feed} rows with provenance; key = source file + line`,
+    description: `raw ${feed} rows with provenance; key = the natural key of the clean fact the row normalizes to, else source file:line`,
     value: RawRecord,
+    // the key of a row whose key fields do not parse; producers key the others (ProducerKeyedTopic)
     key: rawRecordKey,
     headers: RawHeaders,
     partitions: 3,

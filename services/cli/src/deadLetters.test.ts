@@ -80,7 +80,8 @@ describe("dead letters", () => {
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
     expect(plan.message.topic).toBe(`${prefix}revenue.raw.v1`);
-    expect(plan.message.key).toBe("/data/nvda.csv:7");
+    // keyed as the ingest keys raw records: the fixed row's fact, on the partition of its other revisions
+    expect(plan.message.key).toBe("NVDA|FY2025-Q3|SG");
     expect(plan.message.headers).toEqual({
       [HEADERS.schemaVersion]: "1",
       [HEADERS.ingestRun]: "run-1",
@@ -88,6 +89,11 @@ describe("dead letters", () => {
     });
     const raw = RawRecord.parse(plan.message.value);
     expect(raw).toEqual({ schemaVersion: 1, feed: "revenue", provenance, fields: { ...(rejection.raw as object), region: "Singapore" } });
+    // a region the fix leaves a number names no region: no fact, so the row's file and line
+    const unfixed = replayPlan(deadLetterOf(message({ ...rejection, raw: { ...(rejection.raw as object), region: "12345" } })), prefix, {
+      fix,
+    });
+    expect(unfixed.ok && unfixed.message.key).toBe("/data/nvda.csv:7");
   });
 
   it("skips what holds no raw record or must not be replayed, saying why", () => {

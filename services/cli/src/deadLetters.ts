@@ -1,6 +1,6 @@
 import { type IncomingMessage, type OutgoingMessage, REPLAY_OF_HEADER } from "@entrepot/kafka";
-import type { Mapping } from "@entrepot/normalize";
-import { type Feed, HEADERS, Provenance, RawRecord, Rejection, rawRecordKey, topicName } from "@entrepot/schemas";
+import { type Mapping, rawPartitionKey } from "@entrepot/normalize";
+import { type Feed, HEADERS, Provenance, RawRecord, Rejection, topicName } from "@entrepot/schemas";
 import { z } from "zod";
 
 /** One message of rejects.v1 as an operator reads it. */
@@ -108,7 +108,8 @@ const Fields = z.record(z.string(), z.string());
 
 /**
  * The raw record a dead letter came from, re-submitted to its raw topic with its provenance
- * (source, file, line, ingest run: unchanged, so the clean record says where it came from) and a
+ * (source, file, line, ingest run: unchanged, so the clean record says where it came from), keyed
+ * like the ingest keys raw records (`rawPartitionKey` of the fixed record), and a
  * `entrepot-replay-of` header (which the normalizer carries on to a new dead letter: a replay's dead
  * letters are skipped unless `includeReplays`, their originals stand for them). Only normalize-stage dead letters of a raw topic hold a raw record;
  * the others are skipped with the reason (an ingest-stage one: fix the file and ingest it again).
@@ -141,7 +142,8 @@ export function replayPlan(
     feed,
     message: {
       topic: topicName(prefix, feed === "revenue" ? "revenueRaw" : "customsRaw"),
-      key: rawRecordKey(raw),
+      // keyed as the ingest keys it (after the fix): on the partition of its fact's other revisions
+      key: rawPartitionKey(raw),
       value: raw,
       headers: { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: raw.provenance.ingestRun, [REPLAY_OF_HEADER]: d.id },
     },

@@ -1,4 +1,5 @@
 import { consumerLag, createKafka, ensureTopics, JsonProducer, readTopicToEnd } from "@entrepot/kafka";
+import { rawPartitionKey } from "@entrepot/normalize";
 import { createLogger, METRIC, Metrics } from "@entrepot/runtime";
 import { CustomsClean, HEADERS, type RawRecord, Rejection, topicDefinitions, topicName } from "@entrepot/schemas";
 import { uniquePrefix, waitFor } from "@entrepot/testkit";
@@ -137,21 +138,37 @@ describe("normalizer on real Kafka and Redis", () => {
   });
 
   it("two instances in one group share the partitions and give the output of one instance", async () => {
-    // 150 facts on the raw topic's 3 partitions, with exact duplicates, newer revisions and bad partners
+    // 150 facts on the raw topic's 3 partitions, keyed as the ingest keys them (rawPartitionKey), in file order:
+    // first figures, exact duplicates, revisions as of the SAME date on later lines (the last line wins), newer
+    // revisions, older ones arriving late (stale), bad partners (file:line)
+    const fact = (k: number) => ({
+      partner: ["CN", "US", "MY", "VN", "IN"][k % 5] as string,
+      period: `${2000 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`,
+      hs_code: ["854231", "847130"][k % 2] as string,
+    });
+    const passes: [(k: number) => boolean, (k: number) => [string, string, Record<string, string>?]][] = [
+      [() => true, (k) => [String(100 + k), "2024-09-01"]],
+      [(k) => k % 3 === 0, (k) => [String(100 + k), "2024-09-01"]],
+      [(k) => k % 4 === 0, (k) => [String(200 + k), "2024-09-01"]],
+      [(k) => k % 8 === 0, (k) => [String(300 + k), "2024-09-01"]],
+      [(k) => k % 5 === 0, (k) => [String(400 + k), "2024-10-01"]],
+      [(k) => k % 7 === 0, (k) => [String(500 + k), "2024-08-01"]],
+      [(k) => k % 10 === 0, () => ["5", "2024-09-01", { partner: "Atlantis" }]],
+    ];
     const input: RawRecord[] = [];
+    const expected = new Map<string, { valueUsd: number; asOf: string }>();
     let line = 2;
-    for (let k = 0; k < 150; k++) {
-      const extra = {
-        partner: ["CN", "US", "MY", "VN", "IN"][k % 5] as string,
-        period: `${2000 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, "0")}`,
-      };
-      input.push(customs(line++, String(100 + k), "2024-09-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
-      if (k % 3 === 0)
-        input.push(customs(line++, String(100 + k), "2024-09-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
-      if (k % 4 === 0)
-        input.push(customs(line++, String(200 + k), "2024-10-01", { ...extra, hs_code: ["854231", "847130"][k % 2] as string }));
-      if (k % 10 === 0) input.push(customs(line++, "5", "2024-09-01", { ...extra, partner: "Atlantis" }));
-    }
+    for (const [applies, figure] of passes)
+      for (let k = 0; k < 150; k++) {
+        if (!applies(k)) continue;
+        const [value, asOf, extra] = figure(k);
+        const raw = customs(line++, value, asOf, { ...fact(k), ...extra });
+        input.push(raw);
+        // one reader in file order: a figure as of the same date or later replaces the one before
+        const key = rawPartitionKey(raw);
+        const seen = expected.get(key);
+        if (!extra && (!seen || asOf >= seen.asOf)) expected.set(key, { valueUsd: Number(value), asOf });
+      }
     /** runs `instances` normalizers in one group over the input; the latest clean value per key, the dead letters by reason and line */
     const run = async (instances: number) => {
       const prefix = uniquePrefix(`scale${instances}`);
@@ -166,10 +183,8 @@ describe("normalizer on real Kafka and Redis", () => {
       );
       handles.push(...started);
       await waitFor(() => started.every((h) => h.ready()), { timeoutMs: 60_000, description: `${instances} members settled` });
-      // keyed by the fact's key fields: a key's revisions share a partition, so one member sees them in order
-      // (two members deciding revisions of one key at once could both publish; see docs/operations.md, scaling out)
-      const factKey = (r: RawRecord) => [r.fields.partner, r.fields.period, r.fields.hs_code].join("|");
-      await producer.send(input.map((value) => ({ topic: raw, key: factKey(value), value })));
+      // the ingest's keys: a fact's revisions share a partition, so one member decides them in file order
+      await producer.send(input.map((value) => ({ topic: raw, key: rawPartitionKey(value), value })));
       await waitFor(async () => (await consumerLag(kafka, `${prefix}entrepot-normalizer`, [raw])) === 0, {
         timeoutMs: 90_000,
         description: "the group caught up",
@@ -183,7 +198,6 @@ describe("normalizer on real Kafka and Redis", () => {
       }
       const dead = (await readTopicToEnd(kafka, topicName(prefix, "rejects")))
         .map((m) => Rejection.parse(JSON.parse(m.value ?? "")))
-        .filter((r) => r.reason !== "stale_revision")
         .map((r) => `${r.reason}@${r.provenance?.line}`)
         .sort();
       const outcomes = await Promise.all(
@@ -202,10 +216,13 @@ describe("normalizer on real Kafka and Redis", () => {
     expect(two.consumed.reduce((a, b) => a + b, 0)).toBe(input.length);
     expect(two.accounted).toBe(input.length);
     expect(one.consumed).toEqual([input.length]);
-    // the same compacted clean view (newest revision per key) and the same dead letters
+    // one instance: the newest revision per key, the last line among those of one date
+    expect(one.latest).toEqual([...expected].sort(([a], [b]) => a.localeCompare(b)));
     expect(one.latest.length).toBe(150);
+    // two: the same compacted clean view and the same dead letters, late older revisions included
     expect(two.latest).toEqual(one.latest);
     expect(two.dead).toEqual(one.dead);
-    expect(one.dead).toHaveLength(15);
+    expect(one.dead.filter((d) => d.startsWith("unknown_country@"))).toHaveLength(15);
+    expect(one.dead.filter((d) => d.startsWith("stale_revision@")).length).toBeGreaterThan(10);
   });
 });

@@ -30,6 +30,7 @@ describe("planBatch on messages that are not raw records", () => {
     expect(counts).toMatchObject({ consumed: 1, rejected: 1 });
     const [out] = outputs;
     expect(out?.topic).toBe("rejects"); // the catalog key: TopicWriter adds the prefix
+    expect(out?.key).toBe("k"); // no row, no file:line: keyed like the message it rejects
     expect(out?.headers).toMatchObject({
       [HEADERS.dlqTopic]: topicName(prefix, "customsRaw"),
       [HEADERS.dlqPartition]: "2",
@@ -65,8 +66,9 @@ describe("planBatch on raw records", () => {
     });
     expect(RevenueClean.parse(outputs[0]?.value).revenueUsd).toBeCloseTo(2.2e9);
     expect(outputs[0]?.key).toMatch(/^ASML\|FY2024-Q3\|TW/);
-    // no rate configured: the stage dead-letters it
+    // no rate configured: the stage dead-letters it, keyed by the row's file:line (not the raw message's key)
     const without = await planBatch([message(eurRevenue, topicName(prefix, "revenueRaw"))], prefix, stage());
     expect(without.outcomes).toEqual([{ feed: "revenue", outcome: "rejected", reason: "bad_currency" }]);
+    expect(without.outputs[0]).toMatchObject({ topic: "rejects", key: "eur.csv:2" });
   });
 });
