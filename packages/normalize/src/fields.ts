@@ -22,20 +22,60 @@ export interface FieldReader {
   has(name: string): boolean;
 }
 
-export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
-  const index = new Map<string, string>();
-  for (const [k, v] of Object.entries(raw.fields)) {
-    const key = compactKey(k);
-    if (!index.has(key)) index.set(key, v);
+/** A record's field names, and per compact name the first field name that has it. */
+interface Layout {
+  names: readonly string[];
+  byCompact: Map<string, string>;
+}
+
+/** the layout of the last record read: the rows of one file (one batch) all have the same field names */
+let lastLayout: Layout | undefined;
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function layoutOf(names: readonly string[]): Layout {
+  if (lastLayout && sameNames(lastLayout.names, names)) return lastLayout;
+  const byCompact = new Map<string, string>();
+  for (const name of names) {
+    const key = compactKey(name);
+    if (!byCompact.has(key)) byCompact.set(key, name);
   }
-  return {
-    get: (...names) => {
-      for (const n of names) {
-        const v = index.get(compactKey(n));
-        if (v !== undefined) return v.trim();
-      }
-      return undefined;
-    },
-    has: (name) => (index.get(compactKey(name)) ?? "").trim() !== "",
-  };
+  lastLayout = { names, byCompact };
+  return lastLayout;
+}
+
+/**
+ * A FieldReader over a record's fields: its names resolved through the layout of its field names,
+ * built once for a run of records with the same names (not a map of every record's fields).
+ */
+class LayoutFields implements FieldReader {
+  constructor(
+    private readonly fields: Readonly<Record<string, string>>,
+    private readonly layout: Layout,
+  ) {}
+
+  private value(name: string): string | undefined {
+    const field = this.layout.byCompact.get(compactKey(name));
+    return field === undefined ? undefined : this.fields[field];
+  }
+
+  get(...names: string[]): string | undefined {
+    for (const n of names) {
+      const v = this.value(n);
+      if (v !== undefined) return v.trim();
+    }
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return (this.value(name) ?? "").trim() !== "";
+  }
+}
+
+export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
+  return new LayoutFields(raw.fields, layoutOf(Object.keys(raw.fields)));
 }
