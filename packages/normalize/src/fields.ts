@@ -1,4 +1,5 @@
 import type { RawRecord } from "@entrepot/schemas";
+import { LastShape } from "./lastShape";
 
 const COMPACT_KEY_CACHE = 4096;
 const compactKeys = new Map<string, string>();
@@ -22,31 +23,15 @@ export interface FieldReader {
   has(name: string): boolean;
 }
 
-/** A record's field names, and per compact name the first field name that has it. */
-interface Layout {
-  names: readonly string[];
-  byCompact: Map<string, string>;
-}
-
-/** the layout of the last record read: the rows of one file (one batch) all have the same field names */
-let lastLayout: Layout | undefined;
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function layoutOf(names: readonly string[]): Layout {
-  if (lastLayout && sameNames(lastLayout.names, names)) return lastLayout;
+/** per compact name, the first of a record's field names that has it */
+const layouts = new LastShape((names) => {
   const byCompact = new Map<string, string>();
   for (const name of names) {
     const key = compactKey(name);
     if (!byCompact.has(key)) byCompact.set(key, name);
   }
-  lastLayout = { names, byCompact };
-  return lastLayout;
-}
+  return byCompact;
+});
 
 /**
  * A FieldReader over a record's fields: its names resolved through the layout of its field names,
@@ -55,11 +40,11 @@ function layoutOf(names: readonly string[]): Layout {
 class LayoutFields implements FieldReader {
   constructor(
     private readonly fields: Readonly<Record<string, string>>,
-    private readonly layout: Layout,
+    private readonly byCompact: Map<string, string>,
   ) {}
 
   private value(name: string): string | undefined {
-    const field = this.layout.byCompact.get(compactKey(name));
+    const field = this.byCompact.get(compactKey(name));
     return field === undefined ? undefined : this.fields[field];
   }
 
@@ -77,5 +62,5 @@ class LayoutFields implements FieldReader {
 }
 
 export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
-  return new LayoutFields(raw.fields, layoutOf(Object.keys(raw.fields)));
+  return new LayoutFields(raw.fields, layouts.of(Object.keys(raw.fields)));
 }

@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
 import type { CustomsClean, RevenueClean } from "@entrepot/schemas";
+import { LastShape } from "./lastShape";
 
 /** What the pipeline last published for a natural key: its `asOf` and a fingerprint of its content. */
 export interface SeenRevision {
@@ -37,15 +38,19 @@ function sortedCopy(value: unknown): unknown {
   return copyKeys(value as Record<string, unknown>, Object.keys(value).sort());
 }
 
+/** a clean record's keys sorted (the facts of a batch have a few shapes: sorted once per run of one shape) */
+const sortedKeys = new LastShape((keys) => [...keys].sort());
+
 /**
  * A fingerprint of a clean record's content: every field but provenance (where and when it was
  * read does not make it a different figure), keys sorted: the first 22 characters of the
  * base64url SHA-256 of that JSON. Computed for every fact the stage decides on: the sorted copy
- * is built with plain loops and hashed in one call (not `Object.fromEntries` and a Hash object,
- * which cost a third more per fact).
+ * is built with plain loops, in the key order of the last fact of the same shape, and hashed in
+ * one call (not `Object.fromEntries` of sorted entries and a Hash object, which cost half as much
+ * again per fact).
  */
 export function revisionFingerprint(record: RevenueClean | CustomsClean): string {
-  const content = copyKeys(record, Object.keys(record).sort(), "provenance");
+  const content = copyKeys(record, sortedKeys.of(Object.keys(record)), "provenance");
   return hash("sha256", JSON.stringify(content), "base64url").slice(0, 22);
 }
 
