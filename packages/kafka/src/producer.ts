@@ -1,8 +1,9 @@
 import { BrokerUnavailableError } from "./brokerError";
 import { compatibilityPartitioner, Producer as PlatformaticProducer, ProduceAcks } from "@platformatic/kafka";
-import { Partitioners, type Producer } from "kafkajs";
+import type { Producer } from "kafkajs";
 import { COMMAND_RETRY, type Kafka, retryBudgetMs } from "./client";
 import { asError, loadConfluent } from "./confluent";
+import { KeyPartitioner } from "./keyPartitioner";
 
 export interface OutgoingMessage {
   topic: string;
@@ -44,7 +45,8 @@ function kafkajsBackend(kafka: Kafka): ProducerBackend {
     idempotent: true,
     maxInFlightRequests: 1,
     // murmur2 on the key, as the Java client does, so keys land where other clients expect them
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // (kafkajs's DefaultPartitioner, its hash in 32-bit arithmetic)
+    createPartitioner: KeyPartitioner,
     allowAutoTopicCreation: false,
   });
   return {

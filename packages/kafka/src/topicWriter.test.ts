@@ -48,4 +48,16 @@ describe("TopicWriter", () => {
     await expect(w.produce("alerts", [{ value: alert }])).rejects.toThrow(/alerts\.v1 does not match the topic's headers schema/);
     expect(sent).toEqual([]);
   });
+
+  it("checks only the headers of a value its caller checked against the topic's schema (valueChecked)", async () => {
+    const { w, sent } = writer();
+    // outside the contract, to show the value check is the caller's: the writer sends it as given
+    const checkedElsewhere = { ...alert, severity: "loud" } as unknown as Alert;
+    await w.send([{ topic: "alerts", value: checkedElsewhere, headers: v1, valueChecked: true }]);
+    expect(sent).toEqual([[{ topic: "p.alerts.v1", key: alert.alertId, value: checkedElsewhere, headers: v1 }]]);
+    await expect(w.send([{ topic: "alerts", value: alert, valueChecked: true }])).rejects.toThrow(
+      /alerts\.v1 does not match the topic's headers schema/,
+    );
+    expect(sent).toHaveLength(1);
+  });
 });

@@ -4,8 +4,11 @@ import type { JsonProducer, OutgoingMessage } from "./producer";
 /**
  * One message for a catalog topic; the key defaults to the catalog's derivation from the value,
  * except on the topics whose producer must give it (the raw topics: `rawPartitionKey`).
+ * `valueChecked`: the caller parsed this very value with the topic's value schema already (the
+ * normalize stage checks every clean record with it before it becomes an outcome), so the writer
+ * checks the headers only instead of checking the value a second time.
  */
-export type TopicRecord<K extends TopicKey> = { value: TopicValue<K>; headers?: Record<string, string> } & (K extends ProducerKeyedTopic
+export type TopicRecord<K extends TopicKey> = { value: TopicValue<K>; headers?: Record<string, string>; valueChecked?: true } & (K extends ProducerKeyedTopic
   ? { key: string }
   : { key?: string });
 
@@ -26,9 +29,9 @@ export class TopicContractError extends Error {
 
 /**
  * Typed writes to the catalog's topics under one deployment prefix, over a shared JsonProducer:
- * each value and its headers are checked against the topic's schemas before anything is sent
- * (a batch with one bad message sends nothing), keys are derived by the catalog unless given (the
- * raw topics' must be given).
+ * each value (unless the caller says it checked it: `valueChecked`) and its headers are checked
+ * against the topic's schemas before anything is sent (a batch with one bad message sends
+ * nothing), keys are derived by the catalog unless given (the raw topics' must be given).
  */
 export class TopicWriter {
   constructor(
@@ -48,8 +51,10 @@ export class TopicWriter {
 
   private outgoing(m: TopicMessage): OutgoingMessage {
     const contract = TOPIC_CATALOG[m.topic] as TopicContract;
-    const value = contract.value.safeParse(m.value);
-    if (!value.success) throw new TopicContractError(contract.name, "value", issueText(value.error.issues[0]));
+    if (m.valueChecked !== true) {
+      const value = contract.value.safeParse(m.value);
+      if (!value.success) throw new TopicContractError(contract.name, "value", issueText(value.error.issues[0]));
+    }
     const headers = m.headers ?? {};
     const checked = contract.headers.safeParse(headers);
     if (!checked.success) throw new TopicContractError(contract.name, "headers", issueText(checked.error.issues[0]));

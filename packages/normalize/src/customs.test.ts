@@ -198,3 +198,48 @@ describe("US Census API rows", () => {
     });
   });
 });
+
+describe("canonical customs record bytes", () => {
+  const raw = (fields: Record<string, string>) => rawRecord("customs", "customs-csv", fields);
+  it("orders the required fields, then each optional present, as consumers of the clean topic have them", () => {
+    const full = normalizeCustoms(
+      raw({
+        reporter: "SG",
+        partner: "Other Asia, nes",
+        partner2: "MY",
+        flow: "import",
+        hs_code: "85423100",
+        period: "202407",
+        value: "12",
+        currency: "EUR",
+        scale: "thousands",
+        cif_value: "13",
+        fob_value: "1 200",
+        quantity: "7",
+        quantity_unit: "u",
+        net_weight_kg: "12.5",
+        customs_procedure: "C00",
+        mode_of_transport: "1",
+        commodity: "chips",
+        classification: "H6",
+        source: "eurostat",
+        reported_at: "2024-09-01T10:00:00Z",
+      }),
+      { fxToUsd: { EUR: 1.5 } },
+    );
+    expect(full.ok && JSON.stringify(full.record)).toBe(
+      '{"schemaVersion":1,"classification":"H6","reporter":"SG","reporterName":"Singapore","partner":"TW","partnerName":"Taiwan",' +
+        '"flow":"import","hsCode":"85423100","hs6":"854231","period":"2024-07","frequency":"M","valueUsd":18000,' +
+        '"flags":["comtrade_490_as_TW","hs_truncated_to_hs6"],"asOf":"2024-09-01",' +
+        '"provenance":{"source":"eurostat","file":"test.csv","line":2,"ingestRun":"run-1","format":"customs-csv"},' +
+        '"partner2":"MY","commodity":"chips","customsProcedure":"C00","modeOfTransport":"1","cifUsd":19500,"fobUsd":1800000,' +
+        '"quantity":7,"quantityUnit":"u","netWeightKg":12.5}',
+    );
+    const minimal = normalizeCustoms(raw({ reporter: "SG", partner: "CN", flow: "X", hs_code: "854231", period: "2024", value: "0" }));
+    expect(minimal.ok && JSON.stringify(minimal.record)).toBe(
+      '{"schemaVersion":1,"classification":"HS","reporter":"SG","reporterName":"Singapore","partner":"CN","partnerName":"China",' +
+        '"flow":"export","hsCode":"854231","hs6":"854231","period":"2024","frequency":"A","valueUsd":0,"flags":[],"asOf":"1970-01-01",' +
+        '"provenance":{"source":"test","file":"test.csv","line":2,"ingestRun":"run-1","format":"customs-csv"}}',
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { resolveCountry, toUsd } from "@entrepot/reference";
+import { resolveCountry, type Scale, toUsd } from "@entrepot/reference";
 import type { CustomsClean, RawRecord } from "@entrepot/schemas";
 import { buildCustoms, type CustomsKeyParts, parseAsOf, parseCommodity, parseFlow, parsePeriod } from "./customsRecord";
 import { type FieldReader, fieldReader } from "./fields";
@@ -16,9 +16,18 @@ export interface CustomsOptions {
  * `net_weight_kg`, `cif_value`, `fob_value`, `partner2`, `customs_procedure`,
  * `mode_of_transport`, `classification`, `source`, `reported_at`.
  */
+const REQUIRED = ["reporter", "partner", "flow", "hs_code", "period", "value"] as const;
+/** the optional amounts, in the order their problems are reported */
+const AMOUNTS = ["cif_value", "fob_value", "quantity", "net_weight_kg"] as const;
+
+/** An amount in USD, undefined when absent, null when the currency has no rate. */
+function usd(amount: number | undefined, currency: string, scale: Scale, fx: CustomsOptions["fxToUsd"]): number | null | undefined {
+  return amount === undefined ? undefined : toUsd(amount, currency, scale, fx);
+}
+
 export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOptions = {}): Normalized<CustomsClean> {
   const f = fieldReader(raw);
-  for (const required of ["reporter", "partner", "flow", "hs_code", "period", "value"]) {
+  for (const required of REQUIRED) {
     if (!f.has(required)) return fail("missing_field", `${required} is missing or empty`, required);
   }
   const key = canonicalCustomsKeyFields(f);
@@ -30,17 +39,16 @@ export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOption
   const scale = parseScaleName(f.get("scale"));
   if (!scale.ok) return scale;
   const currency = f.get("currency") || "USD";
-  const usd = (n: number | undefined) => (n === undefined ? undefined : toUsd(n, currency, scale.record, options.fxToUsd));
-  const valueUsd = usd(value.record);
-  if (valueUsd === null || valueUsd === undefined)
-    return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
+  const valueUsd = toUsd(value.record, currency, scale.record, options.fxToUsd);
+  if (valueUsd === null) return fail("bad_currency", `currency "${currency}" has no USD rate configured`, "currency");
 
-  const optional: Record<string, number | undefined> = {};
-  for (const name of ["cif_value", "fob_value", "quantity", "net_weight_kg"]) {
+  const optional: (number | undefined)[] = [];
+  for (const name of AMOUNTS) {
     const n = parseOptionalAmount(f.get(name), name);
     if (!n.ok) return n;
-    optional[name] = n.record;
+    optional.push(n.record);
   }
+  const [cif, fob, quantity, netWeightKg] = optional;
   const asOf = parseAsOf(f.get("reported_at", "as_of"), "reported_at");
   if (!asOf.ok) return asOf;
 
@@ -48,11 +56,11 @@ export function normalizeCanonicalCustoms(raw: RawRecord, options: CustomsOption
     ...key.record,
     commodityText: f.get("commodity", "description"),
     valueUsd,
-    cifUsd: usd(optional.cif_value) ?? undefined,
-    fobUsd: usd(optional.fob_value) ?? undefined,
-    quantity: optional.quantity,
+    cifUsd: usd(cif, currency, scale.record, options.fxToUsd) ?? undefined,
+    fobUsd: usd(fob, currency, scale.record, options.fxToUsd) ?? undefined,
+    quantity,
     quantityUnit: f.get("quantity_unit"),
-    netWeightKg: optional.net_weight_kg,
+    netWeightKg,
     asOf: asOf.record,
     source: f.get("source"),
   });

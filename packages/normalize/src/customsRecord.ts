@@ -97,12 +97,17 @@ export type CustomsKeyParts = Pick<
   "classification" | "reporter" | "partner" | "partner2" | "flow" | "commodity" | "period" | "customsProcedure" | "modeOfTransport"
 >;
 
+/** The flags of a record's parts, each once, sorted. */
+function mergeFlags(lists: readonly (readonly string[] | undefined)[]): string[] {
+  const all: string[] = [];
+  for (const list of lists) if (list) for (const flag of list) all.push(flag);
+  return all.length < 2 ? all : [...new Set(all)].sort();
+}
+
 /** Assembles the canonical record, leaving absent optionals out (exactOptionalPropertyTypes). */
 export function buildCustoms(raw: RawRecord, p: CustomsParts): Normalized<CustomsClean> {
   if (p.valueUsd < 0) return fail("negative_value", `trade value ${p.valueUsd} is negative`, "value");
-  const flags = [
-    ...new Set([...p.reporter.flags, ...p.partner.flags, ...(p.partner2?.flags ?? []), ...p.commodity.flags, ...(p.flags ?? [])]),
-  ].sort();
+  const flags = mergeFlags([p.reporter.flags, p.partner.flags, p.partner2?.flags, p.commodity.flags, p.flags]);
   const record: CustomsClean = {
     schemaVersion: 1,
     classification: p.classification,
@@ -120,18 +125,16 @@ export function buildCustoms(raw: RawRecord, p: CustomsParts): Normalized<Custom
     asOf: p.asOf ?? "1970-01-01",
     provenance: p.source ? { ...raw.provenance, source: p.source } : raw.provenance,
   };
-  const optional: Partial<CustomsClean> = {
-    partner2: p.partner2 && p.partner2.id !== "GROUP:WORLD" ? p.partner2.id : undefined,
-    commodity: p.commodityText || undefined,
-    customsProcedure: p.customsProcedure || undefined,
-    modeOfTransport: p.modeOfTransport || undefined,
-    cifUsd: p.cifUsd,
-    fobUsd: p.fobUsd,
-    quantity: p.quantity,
-    quantityUnit: p.quantityUnit || undefined,
-    netWeightKg: p.netWeightKg,
-    grossWeightKg: p.grossWeightKg,
-  };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined) (record as Record<string, unknown>)[k] = v;
+  // the optionals in this order, each only when it has a value
+  if (p.partner2 && p.partner2.id !== "GROUP:WORLD") record.partner2 = p.partner2.id;
+  if (p.commodityText) record.commodity = p.commodityText;
+  if (p.customsProcedure) record.customsProcedure = p.customsProcedure;
+  if (p.modeOfTransport) record.modeOfTransport = p.modeOfTransport;
+  if (p.cifUsd !== undefined) record.cifUsd = p.cifUsd;
+  if (p.fobUsd !== undefined) record.fobUsd = p.fobUsd;
+  if (p.quantity !== undefined) record.quantity = p.quantity;
+  if (p.quantityUnit) record.quantityUnit = p.quantityUnit;
+  if (p.netWeightKg !== undefined) record.netWeightKg = p.netWeightKg;
+  if (p.grossWeightKg !== undefined) record.grossWeightKg = p.grossWeightKg;
   return { ok: true, record };
 }

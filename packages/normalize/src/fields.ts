@@ -1,4 +1,5 @@
 import type { RawRecord } from "@entrepot/schemas";
+import { LastShape } from "./lastShape";
 
 const COMPACT_KEY_CACHE = 4096;
 const compactKeys = new Map<string, string>();
@@ -22,49 +23,29 @@ export interface FieldReader {
   has(name: string): boolean;
 }
 
-export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
-  const index = new Map<string, string>();
-  for (const [k, v] of Object.entries(raw.fields)) {
-    const key = compactKey(k);
-    if (!index.has(key)) index.set(key, v);
-  }
-  return {
-    get: (...names) => {
-      for (const n of names) {
-        const v = index.get(compactKey(n));
-        if (v !== undefined) return v.trim();
-      }
-      return undefined;
-    },
-    has: (name) => (index.get(compactKey(name)) ?? "").trim() !== "",
-  };
-}
-
-/** The compact-name index of the last header seen (rows of one file share theirs): compact name -> field name. */
-let lastHeader: { names: readonly string[]; index: Map<string, string> } = { names: [], index: new Map() };
-
-function sameNames(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function headerIndex(names: readonly string[]): Map<string, string> {
-  if (sameNames(names, lastHeader.names)) return lastHeader.index;
-  const index = new Map<string, string>();
+/** per compact name, the first of a record's field names that has it */
+const layouts = new LastShape((names) => {
+  const byCompact = new Map<string, string>();
   for (const name of names) {
     const key = compactKey(name);
-    if (!index.has(key)) index.set(key, name);
+    if (!byCompact.has(key)) byCompact.set(key, name);
   }
-  lastHeader = { names, index };
-  return index;
-}
+  return byCompact;
+});
 
-/** A row's fields through the index of its header. */
-class HeaderFieldReader implements FieldReader {
-  private readonly index: Map<string, string>;
-  constructor(private readonly fields: Readonly<Record<string, string>>) {
-    this.index = headerIndex(Object.keys(fields));
+/**
+ * A FieldReader over a record's fields: its names resolved through the layout of its field names,
+ * built once for a run of records with the same names (not a map of every record's fields).
+ */
+class LayoutFields implements FieldReader {
+  constructor(
+    private readonly fields: Readonly<Record<string, string>>,
+    private readonly byCompact: Map<string, string>,
+  ) {}
+
+  private value(name: string): string | undefined {
+    const field = this.byCompact.get(compactKey(name));
+    return field === undefined ? undefined : this.fields[field];
   }
 
   get(...names: string[]): string | undefined {
@@ -78,18 +59,8 @@ class HeaderFieldReader implements FieldReader {
   has(name: string): boolean {
     return (this.value(name) ?? "").trim() !== "";
   }
-
-  private value(name: string): string | undefined {
-    const field = this.index.get(compactKey(name));
-    return field === undefined ? undefined : this.fields[field];
-  }
 }
 
-/**
- * `fieldReader`'s reads (the same values: the first field of a compact name wins), for a reader of
- * a few fields per row: the index of the field names is built once per header (a file's rows share
- * theirs), not per row, and no closure is made per row. The raw topics' partition key reads rows so.
- */
-export function headerFieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
-  return new HeaderFieldReader(raw.fields);
+export function fieldReader(raw: Pick<RawRecord, "fields">): FieldReader {
+  return new LayoutFields(raw.fields, layouts.of(Object.keys(raw.fields)));
 }

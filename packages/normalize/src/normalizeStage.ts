@@ -1,5 +1,6 @@
 import { RawRecord, type ReasonCode, type Rejection } from "@entrepot/schemas";
 import { type CleanRecord, type NormalizeOptions, normalizeRecord } from "./normalizeRecord";
+import { plainRawRecord } from "./rawRecordCheck";
 import type { Problem } from "./result";
 import { naturalKey, RevisionGate } from "./revisionGate";
 import type { RevisionStore } from "./revisionStore";
@@ -7,7 +8,10 @@ import type { RevisionStore } from "./revisionStore";
 /** A raw record decoded from a message, or why it is none (with what was received, for the dead letter). */
 export type DecodedRaw = { ok: true; raw: RawRecord } | { ok: false; problem: Problem; raw: unknown };
 
-/** A raw topic message's value (JSON text) -> a raw record, or a `bad_json` / `schema_violation` problem. */
+/**
+ * A raw topic message's value (JSON text) -> a raw record, or a `bad_json` / `schema_violation`
+ * problem. A plainly valid record (`plainRawRecord`) skips the schema's general parse.
+ */
 export function decodeRawRecord(text: string | null): DecodedRaw {
   let json: unknown;
   try {
@@ -15,6 +19,8 @@ export function decodeRawRecord(text: string | null): DecodedRaw {
   } catch (err) {
     return { ok: false, problem: { reason: "bad_json", message: `message is not JSON: ${(err as Error).message}` }, raw: text };
   }
+  const plain = plainRawRecord(json);
+  if (plain) return { ok: true, raw: plain };
   const parsed = RawRecord.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

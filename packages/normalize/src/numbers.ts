@@ -2,6 +2,8 @@ import { SCALES, type Scale } from "@entrepot/reference";
 import { fail, type Normalized } from "./result";
 
 const MISSING = new Set(["", "-", "--", "n/a", "na", "nan", "null", "none", "..", "x"]);
+/** digits with an optional decimal part: a number as it is (no marker, sign, grouping or currency to handle) */
+const PLAIN = /^\d+(?:\.\d+)?$/;
 
 /**
  * Parses a number as trade and finance files write it: `1234`, `1,234.5`, `(1,234)` (negative),
@@ -9,6 +11,11 @@ const MISSING = new Set(["", "-", "--", "n/a", "na", "nan", "null", "none", ".."
  */
 export function parseAmount(text: string | undefined, field: string): Normalized<number> {
   const raw = (text ?? "").trim();
+  // most amounts are plain digits: what the rules below would make of them, without the rules
+  if (PLAIN.test(raw)) {
+    const n = Number(raw);
+    if (Number.isFinite(n)) return { ok: true, record: n === 0 ? 0 : n };
+  }
   if (MISSING.has(raw.toLowerCase())) {
     return fail(
       raw === "" ? "missing_field" : "bad_number",

@@ -2,7 +2,7 @@ import { formatReportingPeriod } from "@entrepot/reference";
 import { customsCleanKey, type RawRecord, rawRecordKey, revenueCleanKey } from "@entrepot/schemas";
 import { customsKeyFields } from "./customs";
 import type { CustomsKeyParts } from "./customsRecord";
-import { headerFieldReader } from "./fields";
+import { fieldReader } from "./fields";
 import { type RevenueOptions, revenueBasis, revenueKeyFields } from "./revenue";
 
 /**
@@ -30,7 +30,7 @@ export function rawPartitionKey(raw: RawRecord, options: Pick<RevenueOptions, "d
 }
 
 function factKey(raw: RawRecord, options: Pick<RevenueOptions, "defaultBasis">): string | undefined {
-  const f = headerFieldReader(raw);
+  const f = fieldReader(raw);
   if (raw.feed === "revenue") {
     const key = revenueKeyFields(f);
     if (!key.ok) return undefined;

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import type { CustomsClean } from "@entrepot/schemas";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeRecord } from "./normalizeRecord";
 import { decideRevision, revisionFingerprint } from "./revision";
@@ -64,5 +67,37 @@ describe("revision fingerprints", () => {
     if (!customs.ok || !revenue.ok) throw new Error("fixture rows should normalize");
     expect(revisionFingerprint(customs.record.record)).toBe("J76gWCO2LNfju5eeh2Dcaq");
     expect(revisionFingerprint(revenue.record.record)).toBe("MYYmmf2jsiAjz4cSII4tMO");
+  });
+
+  it("are the SHA-256 of the JSON of a sorted copy of the content, provenance left out, for any content", () => {
+    // the definition the stored fingerprints were made with: Object.fromEntries of sorted keys, a Hash object
+    const stable = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(stable);
+      if (value && typeof value === "object") {
+        return Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
+        );
+      }
+      return value;
+    };
+    const reference = (record: Record<string, unknown>) => {
+      const { provenance: _provenance, ...content } = record;
+      return createHash("sha256")
+        .update(JSON.stringify(stable(content)))
+        .digest("base64url")
+        .slice(0, 22);
+    };
+    const leaf = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+    const key = fc.oneof(fc.string(), fc.constantFrom("__proto__", "provenance", "constructor", "10", "2", "asOf"));
+    fc.assert(
+      fc.property(fc.object({ key, values: [leaf], maxDepth: 3, withNullPrototype: true }), (content) => {
+        expect(revisionFingerprint(content as unknown as CustomsClean)).toBe(reference(content));
+      }),
+      { numRuns: 2000 },
+    );
+    const protoKey = JSON.parse('{"__proto__":{"b":1,"a":[{"d":2,"c":null}]},"z":1,"provenance":{"x":1}}') as Record<string, unknown>;
+    expect(revisionFingerprint(protoKey as unknown as CustomsClean)).toBe(reference(protoKey));
   });
 });

@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { CustomsClean, RevenueClean } from "@entrepot/schemas";
+import { LastShape } from "./lastShape";
 
 /** What the pipeline last published for a natural key: its `asOf` and a fingerprint of its content. */
 export interface SeenRevision {
@@ -17,28 +18,40 @@ export type RevisionDecision =
   /** older than what was published: ignored and counted */
   | "stale";
 
-function stable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stable);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
-    );
+/** A copy of `from`'s `keys` (each value copied the same way) into a plain object, in that order. */
+function copyKeys(from: Record<string, unknown>, keys: readonly string[], skip?: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (k === skip) continue;
+    const v = sortedCopy(from[k]);
+    // an own "__proto__" key stays a key (assigning it would set the copy's prototype)
+    if (k === "__proto__") Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
-  return value;
+  return out;
 }
+
+/** `value` with every object's keys in sorted order (arrays keep theirs). */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value === null || typeof value !== "object") return value;
+  return copyKeys(value as Record<string, unknown>, Object.keys(value).sort());
+}
+
+/** a clean record's keys sorted (the facts of a batch have a few shapes: sorted once per run of one shape) */
+const sortedKeys = new LastShape((keys) => [...keys].sort());
 
 /**
  * A fingerprint of a clean record's content: every field but provenance (where and when it was
- * read does not make it a different figure), keys sorted.
+ * read does not make it a different figure), keys sorted: the first 22 characters of the
+ * base64url SHA-256 of that JSON. Computed for every fact the stage decides on: the sorted copy
+ * is built with plain loops, in the key order of the last fact of the same shape, and hashed in
+ * one call (not `Object.fromEntries` of sorted entries and a Hash object, which cost half as much
+ * again per fact).
  */
 export function revisionFingerprint(record: RevenueClean | CustomsClean): string {
-  const { provenance: _provenance, ...content } = record;
-  return createHash("sha256")
-    .update(JSON.stringify(stable(content)))
-    .digest("base64url")
-    .slice(0, 22);
+  const content = copyKeys(record, sortedKeys.of(Object.keys(record)), "provenance");
+  return hash("sha256", JSON.stringify(content), "base64url").slice(0, 22);
 }
 
 /**

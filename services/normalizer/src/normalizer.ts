@@ -75,10 +75,11 @@ export async function planBatch(
     const headers: Record<string, string> = { [HEADERS.schemaVersion]: "1" };
     const run = m.headers[HEADERS.ingestRun];
     if (run) headers[HEADERS.ingestRun] = run;
+    // normalizeRecord checked the fact with its clean topic's schema: the writer checks only the headers
     outputs.push(
       r.fact.feed === "revenue"
-        ? { topic: "revenueClean", key: r.key, value: r.fact.record, headers }
-        : { topic: "customsClean", key: r.key, value: r.fact.record, headers },
+        ? { topic: "revenueClean", key: r.key, value: r.fact.record, headers, valueChecked: true }
+        : { topic: "customsClean", key: r.key, value: r.fact.record, headers, valueChecked: true },
     );
     return { feed, outcome: "clean" };
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "@entrepot/kafka";
 import { MemoryRevisionStore, NormalizeEnv, NormalizeStage, normalizeOptions } from "@entrepot/normalize";
-import { HEADERS, Rejection, RevenueClean, topicName } from "@entrepot/schemas";
+import { CustomsClean, HEADERS, Rejection, RevenueClean, TOPIC_CATALOG, topicName } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { planBatch } from "./normalizer";
 
@@ -63,6 +63,7 @@ describe("planBatch on raw records", () => {
     expect(outputs[0]).toMatchObject({
       topic: "revenueClean",
       headers: { [HEADERS.schemaVersion]: "1", [HEADERS.ingestRun]: "run-1" },
+      valueChecked: true,
     });
     expect(RevenueClean.parse(outputs[0]?.value).revenueUsd).toBeCloseTo(2.2e9);
     expect(outputs[0]?.key).toMatch(/^ASML\|FY2024-Q3\|TW/);
@@ -70,5 +71,31 @@ describe("planBatch on raw records", () => {
     const without = await planBatch([message(eurRevenue, topicName(prefix, "revenueRaw"))], prefix, stage());
     expect(without.outcomes).toEqual([{ feed: "revenue", outcome: "rejected", reason: "bad_currency" }]);
     expect(without.outputs[0]).toMatchObject({ topic: "rejects", key: "eur.csv:2" });
+  });
+});
+
+describe("planBatch's checks", () => {
+  it("marks clean facts checked (normalizeRecord parsed them with their clean topic's schema), never dead letters", async () => {
+    // the schemas normalizeRecord checks clean records with are the catalog's, which the writer would check again
+    expect(TOPIC_CATALOG.revenueClean.value).toBe(RevenueClean);
+    expect(TOPIC_CATALOG.customsClean.value).toBe(CustomsClean);
+    const customs = (fields: Record<string, string>) =>
+      JSON.stringify({
+        schemaVersion: 1,
+        feed: "customs",
+        provenance: { source: "t", file: "c.csv", line: 2, ingestRun: "run-1", format: "customs-csv" },
+        fields,
+      });
+    const fact = { reporter: "SG", partner: "CN", flow: "export", hs_code: "854231", period: "2025-03", value: "12" };
+    const { outputs } = await planBatch(
+      [message(customs(fact)), message(customs({ ...fact, value: "-3" })), message("{oops")],
+      prefix,
+      stage(),
+    );
+    expect(outputs.map((o) => [o.topic, o.valueChecked])).toEqual([
+      ["customsClean", true],
+      ["rejects", undefined],
+      ["rejects", undefined],
+    ]);
   });
 });
