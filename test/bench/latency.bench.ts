@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTopics, type RunningService, spawnService, stopServices, waitReady } from "@entrepot/cli";
-import { DeliveryAdmin, deliveryQueueName, SubscriptionStore } from "@entrepot/delivery";
+import { DeliveryAdmin, SubscriptionStore } from "@entrepot/delivery";
 import { DetectorState } from "@entrepot/detector";
 import { consumerLag, createKafka, deleteTopics, JsonProducer, type Kafka, scanTopic, TopicWriter } from "@entrepot/kafka";
 import { rawPartitionKey } from "@entrepot/normalize";
@@ -20,6 +20,7 @@ import {
 } from "@entrepot/schemas";
 import { repoRoot, startReceiver, uniquePrefix, waitFor } from "@entrepot/testkit";
 import { Redis } from "ioredis";
+import { deleteRedisKeys } from "./benchRedis";
 import { CleanVersions, type Distribution, distribution, formatDistribution, type KeepUp, keepUp, type LagSample } from "./latencyMeasures";
 import { indexOfLine, latencyWorkload, rawRecordAt, WORKLOAD_FILES } from "./latencyWorkload";
 import { procCpuSeconds, procMemoryMB } from "./processStats";
@@ -92,18 +93,6 @@ async function batchTotals(service: RunningService): Promise<BatchTotals> {
     seconds: sum("entrepot_batch_duration_seconds_sum"),
     records: sum("entrepot_records_in_total"),
   };
-}
-
-/** Deletes this run's Redis keys: the services' state (under the run's prefix) and the delivery queue's (BullMQ's, under its queue name). */
-async function deleteRedisKeys(redis: Redis, prefix: string): Promise<void> {
-  for (const pattern of [`*${prefix}*`, `*${deliveryQueueName(prefix)}*`]) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  }
 }
 
 const keepUpText = (k: KeepUp) =>
@@ -361,7 +350,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       kafka,
       topicDefinitions(prefix).map((t) => t.name),
     ).catch((err: unknown) => progress(`deleting topics: ${String(err)}`));
-    await deleteRedisKeys(redis, prefix).catch((err: unknown) => progress(`deleting Redis keys: ${String(err)}`));
+    await deleteRedisKeys(ctx.redisUrl, prefix).catch((err: unknown) => progress(`deleting Redis keys: ${String(err)}`));
     redis.disconnect();
     // the services' logs stay for a look when the run failed
     if (finished) rmSync(tmp, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { consumerLag, createKafka, JsonProducer, type Kafka, type OutgoingMessag
 import { createLogger } from "@entrepot/runtime";
 import { topicName } from "@entrepot/schemas";
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
+import { deleteRedisKeys } from "./benchRedis";
 import type { BenchContext, BenchResult } from "./run";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 200_000);
@@ -111,6 +112,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     normalizeMs = performance.now() - t1;
   } finally {
     await stopServices([normalizer]);
+    await deleteRedisKeys(ctx.redisUrl, prefix);
   }
   const raw = await rawKafka(kafka, ctx.kafkaBrokers, topicName(prefix, "revenueRaw"), uniquePrefix("bench-raw"), logger);
   const ingestRate = report.read / (ingestMs / 1000);

@@ -9,6 +9,7 @@ import { consumerGroupId, HEADERS, topicDefinitions, topicName } from "@entrepot
 import { repoRoot, uniquePrefix } from "@entrepot/testkit";
 import { writeCustoms } from "./customsFile";
 import { procCpuSeconds, procMemoryMB } from "./processStats";
+import { deleteRedisKeys } from "./benchRedis";
 import type { BenchContext, BenchResult } from "./run";
 
 const ROWS = Number(process.env.BENCH_THROUGHPUT_ROWS ?? 300_000);
@@ -164,6 +165,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
   } finally {
     await stopServices(services);
     rmSync(tmp, { recursive: true, force: true });
+    // the normalizer's revision gate: one entry per fact of the file
+    await deleteRedisKeys(ctx.redisUrl, prefix);
     await deleteTopics(
       kafka,
       [prefix, copyPrefix].flatMap((p) => topicDefinitions(p).map((t) => t.name)),
