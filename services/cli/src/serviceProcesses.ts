@@ -37,13 +37,14 @@ export async function freePort(): Promise<number> {
 
 /**
  * V8 settings every service process starts with (before the operator's own `NODE_OPTIONS`, which
- * win: V8 takes the last value of a flag). The young generation's semi-space is capped at 32 MB:
- * on a machine with much memory V8 sizes it at 64 MB, and a stage streaming records fills it
- * before each scavenge, so the young generation alone held 128 MB of the normalizer's ~420 MB
- * peak. Capped, the peak is 80-100 MB lower at no measurable CPU cost (docs/benchmarks.md,
- * "Memory: the young generation"). The Dockerfile sets the same (a test compares them).
+ * win: V8 takes the last value of a flag). The young generation's semi-space is capped at 16 MB
+ * (Node 20's default): on a machine with much memory Node 24's V8 sizes it at 64 MB, and a stage
+ * streaming records fills it before each scavenge, so the young generation alone held 128 MB of
+ * the normalizer's peak. Capped, the peak is about 100 MB lower at the same CPU per record
+ * (docs/benchmarks.md, "Third round on issue 13, part 1"). The Dockerfile sets the same (a test
+ * compares them).
  */
-export const SERVICE_NODE_OPTIONS = "--max-semi-space-size=32";
+export const SERVICE_NODE_OPTIONS = "--max-semi-space-size=16";
 
 /** The `NODE_OPTIONS` of a service process: the services' V8 settings, then the operator's. */
 export function serviceNodeOptions(env: NodeJS.ProcessEnv): string {
