@@ -42,6 +42,20 @@ describe("deadLetter", () => {
     });
   });
 
+  it("keys the dead letter of a row by the row's file and line, not by the message's key", () => {
+    const rejection = Rejection.parse({
+      schemaVersion: 1,
+      stage: "normalize",
+      reason: "bad_currency",
+      message: 'currency "EUR" has no USD rate configured',
+      raw: { currency: "EUR" },
+      provenance: { source: "eur.csv", file: "eur.csv", line: 2, ingestRun: "run-1", format: "revenue-csv" },
+      rejectedAt: "2026-11-28T00:00:00Z",
+    });
+    const source = { topic: "p.revenue.raw.v1", partition: 1, offset: "3", key: "ASML|FY2024-Q3|TW", value: "{}", headers: {}, timestamp: "0" };
+    expect(deadLetter(source, rejection).key).toBe("eur.csv:2");
+  });
+
   it("keys a keyless message by its position", () => {
     const rejection = Rejection.parse({ schemaVersion: 1, stage: "detect", reason: "bad_json", message: "x", raw: "x", rejectedAt: "t" });
     const out = deadLetter({ topic: "t", partition: 0, offset: "9", key: null, value: "x", headers: {}, timestamp: "0" }, rejection);

@@ -1,4 +1,4 @@
-import { HEADERS, type Rejection } from "@entrepot/schemas";
+import { HEADERS, type Rejection, rejectionKey } from "@entrepot/schemas";
 import type { IncomingMessage } from "./consumer";
 import type { TopicMessage } from "./topicWriter";
 
@@ -6,8 +6,9 @@ import type { TopicMessage } from "./topicWriter";
 export const REPLAY_OF_HEADER = "entrepot-replay-of";
 
 /**
- * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed like
- * the source record, with Kafka Connect's error-context headers (original topic, partition,
+ * The one way a stage dead-letters a consumed message: the rejection on `rejects.v1`, keyed by
+ * the file and line of the row it rejects when it names one (`rejectionKey`: a raw message's own
+ * key is its fact's natural key), else like the source message, with Kafka Connect's error-context headers (original topic, partition,
  * offset, stage, error class) and the ingest run carried over so reconciliation can count it.
  */
 export function deadLetter(source: IncomingMessage, rejection: Rejection): TopicMessage<"rejects"> {
@@ -15,7 +16,7 @@ export function deadLetter(source: IncomingMessage, rejection: Rejection): Topic
   const replayOf = source.headers[REPLAY_OF_HEADER];
   return {
     topic: "rejects",
-    key: source.key ?? `${source.topic}:${source.partition}:${source.offset}`,
+    key: rejection.provenance ? rejectionKey(rejection) : (source.key ?? `${source.topic}:${source.partition}:${source.offset}`),
     value: rejection,
     headers: {
       [HEADERS.schemaVersion]: "1",

@@ -17,7 +17,7 @@ import {
   type StageBatch,
 } from "@entrepot/normalize";
 import type { Logger, Metrics, StageCounters } from "@entrepot/runtime";
-import { consumerGroupId, HEADERS, rejectionKey, topicName, topicsReadBy } from "@entrepot/schemas";
+import { consumerGroupId, HEADERS, topicName, topicsReadBy } from "@entrepot/schemas";
 
 /** Kafka Connect's `errors.tolerance`: `all` dead-letters bad records and goes on, `none` stops the stage. */
 export type ErrorTolerance = "none" | "all";
@@ -66,9 +66,8 @@ export async function planBatch(
     const m = messages[i] as IncomingMessage;
     const feed = m.topic === customsRaw ? "customs" : "revenue";
     if (r.outcome === "rejected") {
-      const dead = deadLetter(m, r.rejection);
-      // a row's dead letter keeps the row's file:line, as the ingest's do (the raw message's own key is its fact's natural key)
-      outputs.push(r.rejection.provenance ? { ...dead, key: rejectionKey(r.rejection) } : dead);
+      // a row's dead letter is keyed by its file:line, as the ingest's are (deadLetter)
+      outputs.push(deadLetter(m, r.rejection));
       return { feed, outcome: "rejected", reason: r.reason };
     }
     if (r.outcome === "duplicate") return { feed, outcome: "duplicate" };
