@@ -97,6 +97,11 @@ export type CustomsKeyParts = Pick<
   "classification" | "reporter" | "partner" | "partner2" | "flow" | "commodity" | "period" | "customsProcedure" | "modeOfTransport"
 >;
 
+/** A second partner as the record keeps it: none when it is World (the dimension is not distinguished). */
+export function distinguishedPartner2(partner2: Area | undefined): string | undefined {
+  return partner2 && partner2.id !== "GROUP:WORLD" ? partner2.id : undefined;
+}
+
 /** The flags of a record's parts, each once, sorted. */
 function mergeFlags(lists: readonly (readonly string[] | undefined)[]): string[] {
   const all: string[] = [];
@@ -126,7 +131,8 @@ export function buildCustoms(raw: RawRecord, p: CustomsParts): Normalized<Custom
     provenance: p.source ? { ...raw.provenance, source: p.source } : raw.provenance,
   };
   // the optionals in this order, each only when it has a value
-  if (p.partner2 && p.partner2.id !== "GROUP:WORLD") record.partner2 = p.partner2.id;
+  const partner2 = distinguishedPartner2(p.partner2);
+  if (partner2) record.partner2 = partner2;
   if (p.commodityText) record.commodity = p.commodityText;
   if (p.customsProcedure) record.customsProcedure = p.customsProcedure;
   if (p.modeOfTransport) record.modeOfTransport = p.modeOfTransport;

@@ -1,7 +1,7 @@
 import { formatReportingPeriod } from "@entrepot/reference";
 import { customsCleanKey, type RawRecord, rawRecordKey, revenueCleanKey } from "@entrepot/schemas";
 import { customsKeyFields } from "./customs";
-import type { CustomsKeyParts } from "./customsRecord";
+import { type CustomsKeyParts, distinguishedPartner2 } from "./customsRecord";
 import { fieldReader } from "./fields";
 import { type RevenueOptions, revenueBasis, revenueKeyFields } from "./revenue";
 
@@ -49,7 +49,7 @@ function customsPartsKey(p: CustomsKeyParts): string {
     classification: p.classification,
     reporter: p.reporter.id,
     partner: p.partner.id,
-    partner2: p.partner2 && p.partner2.id !== "GROUP:WORLD" ? p.partner2.id : undefined,
+    partner2: distinguishedPartner2(p.partner2),
     flow: p.flow,
     hsCode: p.commodity.hsCode,
     period: p.period.period,
