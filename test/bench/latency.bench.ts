@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { createTopics, type RunningService, spawnService, stopServices, waitReady } from "@entrepot/cli";
 import { DeliveryAdmin, SubscriptionStore } from "@entrepot/delivery";
 import { DetectorState } from "@entrepot/detector";
+import { rawMessage } from "@entrepot/ingest";
 import { consumerLag, createKafka, deleteTopics, JsonProducer, type Kafka, scanTopic, TopicWriter } from "@entrepot/kafka";
-import { rawPartitionKey } from "@entrepot/normalize";
 import { createLogger } from "@entrepot/runtime";
 import {
   Alert,
@@ -189,9 +189,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
         const batch = [];
         for (let i = sent; i < due; i++) {
           const raw = rawRecordAt(workload, i, ingestRun);
-          // keyed as the ingest keys rows: a revision lands on the partition of the row it revises
-          const topic = raw.feed === "revenue" ? ("revenueRaw" as const) : ("customsRaw" as const);
-          batch.push({ topic, key: rawPartitionKey(raw), value: raw, headers });
+          // as the ingest publishes rows: a revision lands on the partition of the row it revises
+          batch.push(rawMessage(raw, headers));
         }
         await writer.send(batch);
         sent = due;

@@ -1,1 +1,2 @@
 export { type IngestOptions, type IngestReport, ingestFile } from "./ingestFile";
+export { rawMessage } from "./rawMessage";
