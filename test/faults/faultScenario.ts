@@ -538,8 +538,10 @@ export interface LosslessOptions {
   kafkaDuplicates?: boolean;
   /**
    * A notifier killed after a POST and before recording it re-sends with the same webhook-id
-   * (docs/delivery.md: subscribers de-duplicate on it). Set to the kill time (epoch ms): a duplicate whose
-   * first copy arrived after it is a bug.
+   * (docs/delivery.md: subscribers de-duplicate on it). Set to the time its replacement was started
+   * (epoch ms; the killed one was the only notifier until then, and a POST it sent just before the
+   * signal can reach the receiver's handler after it): a duplicate whose first copy arrived after it
+   * was sent twice by the new notifier, a bug.
    */
   webhookResentBefore?: number;
 }
