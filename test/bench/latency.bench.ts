@@ -28,7 +28,7 @@ import type { BenchContext, BenchResult } from "./run";
 
 const RATE = Number(process.env.BENCH_LATENCY_RATE ?? 5000);
 const SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 60);
-/** the detector's ENTREPOT_SETTLE_MS; unset: the service's default (1000 ms) */
+/** the detector's ENTREPOT_SETTLE_MS; unset: the service's default (500 ms, services/detector/src/detectorEnv.ts) */
 const SETTLE_MS = process.env.BENCH_LATENCY_SETTLE_MS;
 /** companies the one webhook subscription asks for (spread over the stream's companies) */
 const SUBSCRIBED = Number(process.env.BENCH_LATENCY_SUBSCRIBED ?? 24);
@@ -271,6 +271,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     // clean -> alert: from the clean record that completed the evidence the alert cites, to the alert
     const alertTs = new Map<string, number>();
     const cleanToAlert: number[] = [];
+    const cleanToAlertByRule = new Map<string, number[]>();
     const severities = new Map<string, number>();
     let alertMessages = 0;
     let alertsInWindow = 0;
@@ -282,8 +283,16 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       const id = `${a.alertId}#${a.revision}`;
       if (!alertTs.has(id)) alertTs.set(id, m.timestamp);
       const completed = versions.evidenceCompletedAt(a.evidence, m.timestamp);
-      if (completed !== undefined) cleanToAlert.push(m.timestamp - completed);
+      if (completed === undefined) return;
+      cleanToAlert.push(m.timestamp - completed);
+      const byRule = cleanToAlertByRule.get(a.rule) ?? [];
+      byRule.push(m.timestamp - completed);
+      cleanToAlertByRule.set(a.rule, byRule);
     });
+
+    // shares.v1: every composition the detector published, and how many distinct entity|period keys they cover
+    const shareKeys = new Set<string>();
+    const shareMessages = await eachMessage(kafka, prefix, "shares", (m) => shareKeys.add(m.key ?? ""));
 
     // alert -> webhook received (the receiver's clock), by alert id and revision; non-critical alerts wait out the inhibition hold
     const toWebhook = { critical: [] as number[], held: [] as number[] };
@@ -311,6 +320,11 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       "clean -> alert: alerts measured": cleanAlert.count,
       "clean -> alert latency, p50 / p95 / p99 / max (ms)": formatDistribution(cleanAlert),
       "goal clean -> alert p99 < 1 s": goal(cleanAlert, 1000),
+      "clean -> alert by rule: alerts, p50 / p95 / p99 / max (ms)": [...cleanToAlertByRule]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([rule, values]) => `${rule} ${values.length}: ${formatDistribution(distribution(values))}`)
+        .join("; "),
+      "compositions on shares.v1 (messages / distinct entity|period keys)": `${shareMessages} / ${shareKeys.size}`,
       "webhooks received (subscription: companies)": `${receiver.requests.length} (${subscribed.length} companies)`,
       "alert -> webhook, critical (not held), p50 / p95 / p99 / max (ms)": formatDistribution(distribution(toWebhook.critical)),
       "alert -> webhook, warning/info (held 5 s), p50 / p95 / p99 / max (ms)": formatDistribution(distribution(toWebhook.held)),
@@ -333,7 +347,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       name: "End-to-end latency and keep-up at a steady rate",
       figures,
       notes:
-        `BENCH_LATENCY_RATE=${RATE}, BENCH_LATENCY_SECONDS=${SECONDS}, detector ENTREPOT_SETTLE_MS=${SETTLE_MS ?? "default (1000)"}, notifier defaults ` +
+        `BENCH_LATENCY_RATE=${RATE}, BENCH_LATENCY_SECONDS=${SECONDS}, detector ENTREPOT_SETTLE_MS=${SETTLE_MS ?? "default (500)"}, notifier defaults ` +
         `(inhibition hold 5 s for non-critical alerts, 20 requests/s per subscription). Stream: ${workload.companies.length} synthetic companies over ${workload.quarters} quarters ` +
         `by publication date, interleaved with ${workload.months} months of the 20 hubs' customs, one broken row in 100, one revision in 80. ` +
         "raw -> clean: clean message's Kafka timestamp minus its raw message's (matched by provenance file:line), per clean record. " +

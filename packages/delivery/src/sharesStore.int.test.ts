@@ -73,6 +73,22 @@ describe("SharesStore on real Redis", () => {
     ]);
   });
 
+  it("tells which compositions differ from the stored ones (what is not yet published)", async () => {
+    const store = new SharesStore(redis, uniquePrefix("shares"));
+    const q3 = compositionOf(NVDA, "FY2025-Q3", { SG: 20, US: 80 });
+    const q2 = compositionOf(NVDA, "FY2025-Q2", { SG: 18, US: 82 });
+    const hub = compositionOf(hubImports, "2024-08", { TW: 3, KR: 1 });
+    expect(await store.changed([])).toEqual([]);
+    expect(await store.changed([q3, q2, hub])).toEqual([q3, q2, hub]);
+    await store.put([q3, q2, hub]);
+    expect(await store.changed([q3, q2, hub])).toEqual([]);
+    // a changed figure, another basis for the same period, a new period: each differs
+    const q3Restated = compositionOf(NVDA, "FY2025-Q3", { SG: 22, US: 78 });
+    const q3Shipping = compositionOf(NVDA, "FY2025-Q3", { SG: 5, US: 95 }, { basis: "shipping" });
+    const q4 = compositionOf(NVDA, "FY2025-Q4", { SG: 23, US: 77 });
+    expect(await store.changed([q2, q3Restated, hub, q3Shipping, q4])).toEqual([q3Restated, q3Shipping, q4]);
+  });
+
   it("keeps each prefix apart", async () => {
     const a = new SharesStore(redis, uniquePrefix("shares"));
     const b = new SharesStore(redis, uniquePrefix("shares"));

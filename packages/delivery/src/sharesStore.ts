@@ -1,4 +1,5 @@
 import { entityKey } from "@entrepot/detect";
+import { pipelineReplies } from "@entrepot/runtime";
 import { Composition } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { z } from "zod";
@@ -53,6 +54,37 @@ export class SharesStore {
     return `${this.p}entity:${key}`;
   }
 
+  /**
+   * Of these compositions, those that differ from the one stored for their entity, basis and
+   * period (or have none stored): what a publisher has not yet published. One pipeline of HMGETs.
+   */
+  async changed(compositions: readonly Composition[]): Promise<Composition[]> {
+    if (compositions.length === 0) return [];
+    const texts = compositions.map((c) => JSON.stringify(c));
+    const byHash = new Map<string, number[]>();
+    compositions.forEach((c, i) => {
+      const hash = this.entityHash(entityKey(c.entity));
+      const list = byHash.get(hash);
+      if (list) list.push(i);
+      else byHash.set(hash, [i]);
+    });
+    const read = this.redis.pipeline();
+    for (const [hash, indexes] of byHash) read.hmget(hash, ...indexes.map((i) => this.field(compositions[i] as Composition)));
+    const replies = await pipelineReplies(read);
+    const out: Composition[] = [];
+    [...byHash.values()].forEach((indexes, h) => {
+      const stored = replies[h] as (string | null)[];
+      indexes.forEach((i, j) => {
+        if (stored[j] !== texts[i]) out.push(compositions[i] as Composition);
+      });
+    });
+    return out;
+  }
+
+  private field(c: Composition): string {
+    return `${statedBasis(c)}|${c.period}`;
+  }
+
   /** Stores compositions (any entities); returns how many. */
   async put(compositions: readonly Composition[], now = new Date()): Promise<number> {
     if (compositions.length === 0) return 0;
@@ -60,7 +92,7 @@ export class SharesStore {
     const touched = new Map<string, Record<string, string>>();
     for (const c of compositions) {
       const key = entityKey(c.entity);
-      tx.hset(this.entityHash(key), `${statedBasis(c)}|${c.period}`, JSON.stringify(c));
+      tx.hset(this.entityHash(key), this.field(c), JSON.stringify(c));
       touched.set(key, c.entity);
     }
     for (const [key, entity] of touched) tx.hset(`${this.p}index`, key, JSON.stringify({ entity, updatedAt: now.toISOString() }));

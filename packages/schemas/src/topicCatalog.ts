@@ -143,7 +143,8 @@ export const TOPIC_CATALOG = {
   }),
   shares: contract({
     name: "shares.v1",
-    description: "compositions: amount and share per region; key = entity|period",
+    description:
+      "compositions: amount and share per region; key = entity|period; published when a composition changes (a new or restated period, or the period it is compared with)",
     value: Composition,
     key: compositionKey,
     headers: DerivedHeaders,

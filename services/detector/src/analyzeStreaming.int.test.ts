@@ -72,6 +72,7 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
       },
     );
   const published = async () => (await readTopicToEnd(kafka, alertsTopic)).map((m) => Alert.parse(JSON.parse(m.value ?? "")));
+  const sharesKeys = async () => (await readTopicToEnd(kafka, topicName(prefix, "shares"))).map((m) => m.key ?? "");
 
   it("publishes exactly the alerts `entrepot analyze` finds on the same file", async () => {
     await ensureTopics(kafka, topicDefinitions(prefix));
@@ -89,6 +90,8 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
 
   it("keeps per-company history in Redis across a restart: a restatement after it updates the alert", async () => {
     const before = (await published()).length;
+    const sharesBefore = await sharesKeys();
+    expect(new Set(sharesBefore).size).toBe(sharesBefore.length);
     await handles.pop()?.close();
     const restated = (await cleanSample()).find((r) => r.region === "SG" && r.fiscalPeriod === "FY2025-Q3");
     if (!restated) throw new Error("sample lacks SG FY2025-Q3");
@@ -102,11 +105,18 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
     expect(shift).toMatchObject({ status: "updated", revision: 2 });
     expect(shift?.summary).toContain("FY2025-Q3 from 13.0% in FY2024-Q3");
     expect(shift?.observed).toBeGreaterThan(0.22);
+    // the company's compositions were all recomputed; only those that changed went out again: the
+    // restated quarter and the next one (its share change vs the previous quarter moved)
+    const sharesAfter = await sharesKeys();
+    const added = [...sharesAfter];
+    for (const k of sharesBefore) added.splice(added.indexOf(k), 1);
+    expect(added.sort()).toEqual(["company=NVDA|FY2025-Q3", "company=NVDA|FY2025-Q4"]);
   });
 
   it("rebuilds lost state from the compacted topics without publishing anything again", async () => {
     await handles.pop()?.close();
     const before = await published();
+    const sharesBefore = (await sharesKeys()).length;
     for (const key of await redis.keys(`${prefix}entrepot:detector:*`)) await redis.del(key);
     const report = await rebuildDetectorState({ kafka, redis, topicPrefix: prefix, logger });
     expect(report).toMatchObject({ records: 61, invalid: 0, companies: 1, recomputed: 0 });
@@ -118,6 +128,7 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
     await publish([dup]);
     await settled();
     expect((await published()).length).toBe(before.length);
+    expect((await sharesKeys()).length).toBe(sharesBefore);
     const stored = await state.alerts("NVDA");
     expect(stored.get("share_shift_yoy|NVDA|SG|FY2025-Q3")).toMatchObject({ revision: 2 });
   });

@@ -1,3 +1,4 @@
+import { SharesStore } from "@entrepot/delivery";
 import {
   customsCompositions,
   DEFAULT_RULES,
@@ -8,7 +9,6 @@ import {
   reconcileAlerts,
   SettleClock,
 } from "@entrepot/detect";
-import { SharesStore } from "@entrepot/delivery";
 import { ConsumerRunner, deadLetter, JsonProducer, type Kafka, type TopicMessage, TopicWriter } from "@entrepot/kafka";
 import type { Logger, Metrics } from "@entrepot/runtime";
 import {
@@ -136,8 +136,9 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
 
   /**
    * Evaluates dirty scopes (companies or customs scopes) together, each as if alone: per scope it
-   * takes the generation before reading the facts, notes what it publishes, publishes, stores, then
-   * clears the dirty mark unless it was marked again meanwhile. Together: one produce request for
+   * takes the generation before reading the facts, notes what it publishes, publishes (the alert
+   * changes, and the compositions that differ from the ones in the shares read model), stores,
+   * then clears the dirty mark unless it was marked again meanwhile. Together: one produce request for
    * the group (the producer sends one request at a time, so one per scope was the detector's limit).
    */
   const evaluate = async (group: readonly Dirty[]): Promise<void> => {
@@ -155,16 +156,21 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
     }
     const now = new Date().toISOString();
     const evaluated = await Promise.all(live.map(async (t) => ({ ...t, ...(await evaluateScope(state, t.scope, rules, now)) })));
-    await Promise.all(evaluated.map((e) => state.beginPublish(e.scope, e.changes)));
-    await out.send(evaluated.flatMap((e) => [...e.compositions.map(shareMessage), ...e.changes.map(alertMessage)]));
-    await shares.put(evaluated.flatMap((e) => e.compositions));
-    await Promise.all(evaluated.map((e) => state.putAlerts(e.scope, e.changes)));
+    // a scope's compositions are all recomputed; only those that differ from the ones published go out again
+    const [fresh] = await Promise.all([
+      shares.changed(evaluated.flatMap((e) => e.compositions)),
+      ...evaluated.map((e) => state.beginPublish(e.scope, e.changes)),
+    ]);
+    await out.send([...fresh.map(shareMessage), ...evaluated.flatMap((e) => e.changes.map(alertMessage))]);
+    await Promise.all([shares.put(fresh), ...evaluated.map((e) => state.putAlerts(e.scope, e.changes))]);
     await Promise.all(evaluated.map((e) => e.marks.clear(e.scope, e.generation)));
+    const published = new Set(fresh);
     for (const { scope, compositions, changes } of evaluated) {
-      stage.out("shares", compositions.length);
+      const changedPeriods = compositions.filter((c) => published.has(c)).length;
+      stage.out("shares", changedPeriods);
       stage.out("alerts", changes.length);
       for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
-      logger.info({ scope, periods: compositions.length, alerts: changes.length }, "evaluated scope");
+      logger.info({ scope, periods: compositions.length, changedPeriods, alerts: changes.length }, "evaluated scope");
     }
   };
 
