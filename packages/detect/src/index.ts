@@ -1,4 +1,3 @@
-export { SettleClock } from "./settleClock";
 export { type AlertDraft, alertIdFor, basisTextOf, entityLabel } from "./alertDraft";
 export {
   type BacktestAlert,
@@ -81,6 +80,7 @@ export { fromLogRatio, logRatio, MAD_TO_SIGMA, madSigma, median, robustZ } from 
 export { getRulePack, RULE_PACKS, RulePack, type RulePackInEffect, rulePackInEffect, UnknownRulePackError } from "./rulePacks";
 export { DEFAULT_RULES, parseRulesConfig, RulesConfig, RulesConfigError } from "./rulesConfig";
 export { loadRulesFile } from "./rulesFile";
+export { type DueScope, SettleClock } from "./settleClock";
 export { DEFAULT_SHARE_SHIFT, detectShareShifts, SHARE_SHIFT, type ShareShiftConfig } from "./shareShift";
 export {
   DEFAULT_SHARE_STEP,

@@ -1,3 +1,9 @@
+/** A scope the clock says is due, and when its first new fact (not yet evaluated) arrived. */
+export interface DueScope {
+  scope: string;
+  firstTouched: number;
+}
+
 /**
  * When the detector evaluates a scope it has new facts for (pure: the caller gives the time in ms).
  * A scope is due once no new fact touched it for `settleMs` (a filing whose rows arrive over
@@ -27,14 +33,17 @@ export class SettleClock {
     return this.touched.size;
   }
 
-  /** The scopes due at `now`, forgotten by the clock (the caller evaluates them), in the order they were first touched. */
-  due(now: number, caughtUp: boolean): string[] {
-    const out: string[] = [];
+  /**
+   * The scopes due at `now`, forgotten by the clock (the caller evaluates them), in the order they
+   * were first touched, each with the time of its first new fact.
+   */
+  due(now: number, caughtUp: boolean): DueScope[] {
+    const out: DueScope[] = [];
     for (const [scope, t] of this.touched) {
       const settled = now - t.last >= this.settleMs;
-      if ((settled && caughtUp) || now - t.first >= this.maxDeferMs) out.push(scope);
+      if ((settled && caughtUp) || now - t.first >= this.maxDeferMs) out.push({ scope, firstTouched: t.first });
     }
-    for (const scope of out) this.touched.delete(scope);
+    for (const { scope } of out) this.touched.delete(scope);
     return out;
   }
 

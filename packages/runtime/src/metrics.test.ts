@@ -85,4 +85,21 @@ describe("Metrics", () => {
     expect(text).toContain("process_cpu_user_seconds_total");
     expect(text).toContain("nodejs_eventloop_lag_seconds");
   });
+
+  it("defines service-specific histograms and read-on-scrape gauges once per name", async () => {
+    const m = new Metrics();
+    const wait = m.histogram("svc_wait_seconds", "waits", [1, 10], ["kind"]);
+    wait(0.5, { kind: "company" });
+    m.histogram("svc_wait_seconds", "waits", [1, 10], ["kind"])(20, { kind: "company" });
+    let pending = 3;
+    m.gauge("svc_pending", "pending", () => pending);
+    m.gauge("svc_pending", "pending", () => -1); // the first definition stays
+    let text = await m.render();
+    expect(text).toContain(`svc_wait_seconds_bucket{le="1",kind="company"} 1`);
+    expect(text).toContain(`svc_wait_seconds_bucket{le="+Inf",kind="company"} 2`);
+    expect(text).toContain("svc_pending 3");
+    pending = 7;
+    text = await m.render();
+    expect(text).toContain("svc_pending 7");
+  });
 });

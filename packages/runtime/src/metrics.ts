@@ -138,6 +138,34 @@ export class Metrics {
     return (labels = {}, by = 1) => counter.inc(labels as Record<L, string>, by);
   }
 
+  /** A service-specific histogram (the same name returns the same histogram); `buckets` in the metric's unit. */
+  histogram<L extends string = never>(
+    name: string,
+    help: string,
+    buckets: readonly number[],
+    labelNames: readonly L[] = [],
+  ): (value: number, labels?: Labels<L>) => void {
+    const existing = this.registry.getSingleMetric(name);
+    const histogram =
+      existing instanceof Histogram
+        ? (existing as Histogram<L>)
+        : new Histogram<L>({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [this.registry] });
+    return (value, labels = {}) => histogram.observe(labels as Record<L, string>, value);
+  }
+
+  /** A service-specific gauge without labels, read when scraped (`read` returns its current value). */
+  gauge(name: string, help: string, read: () => number): void {
+    if (this.registry.getSingleMetric(name)) return;
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        this.set(read());
+      },
+    });
+  }
+
   /**
    * Reports a job queue's depth (`entrepot_queue_jobs{queue,state}`), read when scraped: `read`
    * returns counts by state (waiting, active, delayed, failed). A failing read keeps the previous

@@ -57,8 +57,10 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
   const state = new DetectorState(redis, prefix);
   const publish = (records: readonly RevenueClean[]) =>
     producer.send(records.map((value) => ({ topic: cleanTopic, key: revenueCleanKey(value), value })));
+  let metrics = new Metrics();
   const start = async () => {
-    const h = await startDetector({ kafka, redis, topicPrefix: prefix, logger, metrics: new Metrics(), settleMs: 100 });
+    metrics = new Metrics();
+    const h = await startDetector({ kafka, redis, topicPrefix: prefix, logger, metrics, settleMs: 100 });
     handles.push(h);
     return h;
   };
@@ -83,6 +85,12 @@ describe("streaming detector and offline analyze give the same answer (real Kafk
     await start();
     await settled();
     const streamed = await published();
+    // the evaluation metrics: the company evaluated, how long it waited, the group's duration, nothing pending
+    expect(await metrics.value("entrepot_detector_scopes_evaluated_total", { kind: "company" })).toBeGreaterThanOrEqual(1);
+    const text = await metrics.render();
+    expect(text).toMatch(/entrepot_detector_scope_wait_seconds_count\{kind="company"\} [1-9]/);
+    expect(text).toMatch(/entrepot_detector_evaluation_seconds_count [1-9]/);
+    expect(text).toContain("entrepot_detector_pending_scopes 0");
     expect(streamed.map(said).sort((a, b) => a.alertId.localeCompare(b.alertId))).toEqual(
       offline.alerts.map(said).sort((a, b) => a.alertId.localeCompare(b.alertId)),
     );

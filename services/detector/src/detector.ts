@@ -2,6 +2,7 @@ import { SharesStore } from "@entrepot/delivery";
 import {
   customsCompositions,
   DEFAULT_RULES,
+  type DueScope,
   detectCompany,
   detectMirrorGaps,
   detectReexportSurges,
@@ -44,6 +45,10 @@ const LIVE_INPUT_AGE_MS = 2000;
 
 /** scopes evaluated together (their Redis round trips at once, their outputs in one produce request) */
 const EVALUATION_GROUP = 32;
+
+/** The kind of an evaluation scope, for metrics: a company, an HS6 code or a reporter. */
+const scopeKind = (scope: string): "company" | "hs6" | "reporter" =>
+  scope.startsWith("hs6:") ? "hs6" : scope.startsWith("reporter:") ? "reporter" : "company";
 
 /** Customs scopes a fact belongs to: its HS6 (mirror gaps) and, for watched goods, its reporter (re-export surges). */
 export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsScope[] {
@@ -131,8 +136,25 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const shareMessage = (c: Composition): TopicMessage => ({ topic: "shares", value: c, headers });
   const alertMessage = (a: Alert): TopicMessage => ({ topic: "alerts", value: a, headers });
 
-  /** A dirty scope and the marks it is dirty in (companies, or customs scopes). */
-  type Dirty = { scope: string; marks: DirtyMarks<string> };
+  /** A dirty scope, the marks it is dirty in (companies, or customs scopes), and when its first new fact arrived (when known). */
+  type Dirty = { scope: string; marks: DirtyMarks<string>; firstTouched?: number };
+
+  // how the evaluations keep up (docs/operations.md): scopes waiting, how long they waited, groups' durations
+  const observeWait = metrics.histogram(
+    "entrepot_detector_scope_wait_seconds",
+    "seconds from a scope's first new clean record to the start of its evaluation, by kind (company, hs6, reporter)",
+    [0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300],
+    ["kind"],
+  );
+  const observeGroup = metrics.histogram(
+    "entrepot_detector_evaluation_seconds",
+    "seconds to evaluate one group of scopes together, outputs acknowledged",
+    [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
+  const countEvaluated = metrics.counter("entrepot_detector_scopes_evaluated_total", "scopes evaluated, by kind (company, hs6, reporter)", [
+    "kind",
+  ]);
+  metrics.gauge("entrepot_detector_pending_scopes", "scopes with new clean records not yet evaluated", () => clock.pending);
 
   /**
    * Evaluates dirty scopes (companies or customs scopes) together, each as if alone: per scope it
@@ -142,6 +164,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
    * the group (the producer sends one request at a time, so one per scope was the detector's limit).
    */
   const evaluate = async (group: readonly Dirty[]): Promise<void> => {
+    const started = Date.now();
+    for (const d of group) if (d.firstTouched !== undefined) observeWait((started - d.firstTouched) / 1000, { kind: scopeKind(d.scope) });
     const taken = await Promise.all(
       group.map(async (d) => ({ ...d, generation: await d.marks.generation(d.scope), unfinished: await state.unfinishedPublish(d.scope) })),
     );
@@ -172,6 +196,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
       logger.info({ scope, periods: compositions.length, changedPeriods, alerts: changes.length }, "evaluated scope");
     }
+    for (const d of group) countEvaluated({ kind: scopeKind(d.scope) });
+    observeGroup((Date.now() - started) / 1000);
   };
 
   let closing: Promise<void> | undefined;
@@ -203,9 +229,10 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
   const clock = new SettleClock(settleMs, maxDeferMs);
   const REVENUE = "r\u0000";
   const CUSTOMS = "c\u0000";
-  const dirtyOf = (key: string): Dirty => ({
+  const dirtyOf = ({ scope: key, firstTouched }: DueScope): Dirty => ({
     scope: key.slice(REVENUE.length),
     marks: key.startsWith(REVENUE) ? state.dirty : (state.customsDirty as DirtyMarks<string>),
+    firstTouched,
   });
   let passing = false;
   const pass = async () => {
