@@ -9,7 +9,8 @@ import { DetectorState } from "./detectorState";
 
 const logger = createLogger({ name: "detector-recovery-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "detector-recovery-int", logger });
-const redis = new Redis(inject("redisUrl"));
+// auto-pipelined, as the detector service connects (services/detector/src/main.ts)
+const redis = new Redis(inject("redisUrl"), { enableAutoPipelining: true });
 const handles: DetectorHandle[] = [];
 afterAll(async () => {
   for (const h of handles) await h.close();
