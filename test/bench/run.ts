@@ -79,11 +79,16 @@ const versions = {
   kcat: versionOf("bash", ["-c", "kcat -V | sed -n 's/.*Version \\(.*\\)/\\1/p' | head -1"]),
   kafkaBroker: `${ctx.kafkaBrokers} (${infra.via})`,
 };
+/** the Kafka settings of the environment the run had (client, compression), for the report's command line */
+const kafkaSettings = (["ENTREPOT_KAFKA_CLIENT", "ENTREPOT_KAFKA_COMPRESSION"] as const)
+  .filter((name) => process.env[name])
+  .map((name) => `${name}=${process.env[name]}`)
+  .join(" ");
 const lines = [
   `Run ${startedAt}: ${machine.cpus} x ${machine.cpu}, ${machine.memGiB} GiB, load average at start ${machine.loadAvgAtStart.join(" / ")}; ` +
     `Node ${versions.node}, Kafka client ${versions.kafkaClient}, kcat ${versions.kcat}; Kafka ${versions.kafkaBroker}, Redis ${ctx.redisUrl}.`,
   "",
-  `Command: \`pnpm bench${wanted.length ? ` ${wanted.join(" ")}` : ""}\`${process.env.ENTREPOT_KAFKA_CLIENT ? ` with ENTREPOT_KAFKA_CLIENT=${process.env.ENTREPOT_KAFKA_CLIENT}` : ""}.`,
+  `Command: \`pnpm bench${wanted.length ? ` ${wanted.join(" ")}` : ""}\`${kafkaSettings ? ` with ${kafkaSettings}` : ""}.`,
   "",
 ];
 const results: (BenchResult & { file: string })[] = [];

@@ -1,7 +1,6 @@
 import type { Logger } from "@entrepot/runtime";
-import type { CompressionAlgorithmValue } from "@platformatic/kafka";
 import { type Admin, type ITopicConfig, Kafka as KafkaJs, logLevel as KafkaLogLevel, type LogEntry } from "kafkajs";
-import { type KafkaClientName, kafkaClientName } from "./clientChoice";
+import { type KafkaClientName, type KafkaCompression, kafkaClientName, kafkaCompression } from "./clientChoice";
 
 export interface KafkaClientOptions {
   brokers: readonly string[];
@@ -11,8 +10,8 @@ export interface KafkaClientOptions {
   connectionTimeout?: number;
   /** the client library (default: `ENTREPOT_KAFKA_CLIENT`, else DEFAULT_KAFKA_CLIENT) */
   client?: KafkaClientName;
-  /** compression of produced batches where the client has it (platformatic: lz4, zstd, gzip; confluent: lz4, gzip, snappy; default none) */
-  compression?: CompressionAlgorithmValue;
+  /** compression of produced batches (default: `ENTREPOT_KAFKA_COMPRESSION`, else none); one the client has (COMPRESSIONS_OF) */
+  compression?: KafkaCompression;
   /** retry policy (default: COMMAND_RETRY, for commands; services take `SERVICE_RETRY`) */
   retry?: RetryPolicy;
 }
@@ -83,12 +82,15 @@ export function kafkaLogLevel(level: number, message: string, fields: Record<str
  */
 export class Kafka {
   readonly client: KafkaClientName;
-  readonly compression: CompressionAlgorithmValue;
+  readonly compression: KafkaCompression;
   private kafkajsClient: KafkaJs | undefined;
 
   constructor(readonly options: KafkaClientOptions) {
     this.client = options.client ?? kafkaClientName(process.env);
-    this.compression = options.compression ?? "none";
+    this.compression = kafkaCompression(
+      options.compression === undefined ? process.env : { ENTREPOT_KAFKA_COMPRESSION: options.compression },
+      this.client,
+    );
   }
 
   get logger(): Logger {

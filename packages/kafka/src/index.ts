@@ -1,3 +1,5 @@
+export { BrokerUnavailableError, isBrokerError } from "./brokerError";
+export { type KafkaHealth, KafkaUnreachableError, type ProbeOptions, probeKafka, type UnreachableReason } from "./brokerProbe";
 export {
   consumerLag,
   createKafka,
@@ -9,13 +11,17 @@ export {
   SERVICE_RETRY,
   type TopicDefinition,
 } from "./client";
-export { DEFAULT_KAFKA_CLIENT, KafkaClientName, kafkaClientName } from "./clientChoice";
+export {
+  availableKafkaClients,
+  COMPRESSIONS_OF,
+  DEFAULT_KAFKA_CLIENT,
+  KafkaClientName,
+  KafkaCompression,
+  kafkaClientName,
+  kafkaCompression,
+} from "./clientChoice";
 export { ConsumerRunner, type ConsumerRunnerOptions, type ConsumerState, type IncomingMessage } from "./consumer";
-export { BrokerUnavailableError, isBrokerError } from "./brokerError";
 export { deadLetter, REPLAY_OF_HEADER } from "./deadLetter";
-export { JsonProducer, MAX_REQUEST_BYTES, type OutgoingMessage } from "./producer";
-export { readTopicToEnd } from "./readTopic";
-export { type KafkaHealth, KafkaUnreachableError, type ProbeOptions, probeKafka, type UnreachableReason } from "./brokerProbe";
 export {
   describeGroups,
   GroupActiveError,
@@ -26,5 +32,7 @@ export {
   type ResetTarget,
   resetGroupOffsets,
 } from "./groupAdmin";
+export { JsonProducer, MAX_REQUEST_BYTES, type OutgoingMessage } from "./producer";
+export { readTopicToEnd } from "./readTopic";
 export { type ScanOptions, type ScanResult, scanTopic } from "./topicPager";
 export { TopicContractError, type TopicMessage, type TopicRecord, TopicWriter } from "./topicWriter";

@@ -124,4 +124,39 @@ describe.each(availableKafkaClients())("packages/kafka on a real broker (%s)", (
     expect(messages.every((m) => m.headers["x-run"] === "r1" && m.headers["content-type"] === "application/json")).toBe(true);
     expect(await readTopicToEnd(kafka, `${p}t`)).toHaveLength(10);
   });
+
+  it("produces gzip-compressed batches (ENTREPOT_KAFKA_COMPRESSION=gzip) that every reader decompresses", async () => {
+    const gzipped = createKafka({ brokers: kafka.options.brokers, clientId: "kafka-int-gzip", logger, client, compression: "gzip" });
+    const gzipProducer = new JsonProducer(gzipped);
+    const topic = `${uniquePrefix("gzip")}t`;
+    await ensureTopics(kafka, [{ name: topic, partitions: 2, cleanupPolicy: "delete" }]);
+    try {
+      await gzipProducer.start();
+      const values = Array.from({ length: 200 }, (_, i) => ({ i, text: "a compressible value ".repeat(10) }));
+      await gzipProducer.send(values.map((value, i) => ({ topic, key: `key-${i}`, value })));
+      const back = await readTopicToEnd(kafka, topic);
+      expect(back.map((m) => JSON.parse(m.value ?? "null") as { i: number }).sort((a, b) => a.i - b.i)).toEqual(values);
+    } finally {
+      await gzipProducer.close();
+    }
+  });
+});
+
+describe("readTopicToEnd on a topic kafkajs cannot decompress", () => {
+  it("fails with the reason instead of waiting for its timeout", async () => {
+    const brokers = inject("kafkaBrokers").split(",");
+    const lz4 = createKafka({ brokers, clientId: "kafka-int-lz4", logger, client: "platformatic", compression: "lz4" });
+    const producer = new JsonProducer(lz4);
+    const topic = `${uniquePrefix("lz4")}t`;
+    await ensureTopics(lz4, [{ name: topic, partitions: 1, cleanupPolicy: "delete" }]);
+    try {
+      await producer.start();
+      await producer.send([{ topic, key: "k", value: { text: "lz4 ".repeat(50) } }]);
+    } finally {
+      await producer.close();
+    }
+    const reader = createKafka({ brokers, clientId: "kafka-int-reader", logger, client: "kafkajs" });
+    // the reason, not "timed out reading"
+    await expect(readTopicToEnd(reader, topic, 60_000)).rejects.toThrow(`reading ${topic} failed: LZ4 compression not implemented`);
+  });
 });

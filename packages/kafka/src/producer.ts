@@ -1,6 +1,6 @@
-import { BrokerUnavailableError } from "./brokerError";
 import { compatibilityPartitioner, Producer as PlatformaticProducer, ProduceAcks } from "@platformatic/kafka";
-import type { Producer } from "kafkajs";
+import { CompressionTypes, type Producer } from "kafkajs";
+import { BrokerUnavailableError } from "./brokerError";
 import { COMMAND_RETRY, type Kafka, retryBudgetMs } from "./client";
 import { asError, loadConfluent } from "./confluent";
 import { KeyPartitioner } from "./keyPartitioner";
@@ -58,7 +58,11 @@ function kafkajsBackend(kafka: Kafka): ProducerBackend {
         list.push({ key, value, headers });
         byTopic.set(topic, list);
       }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })) });
+      await producer.sendBatch({
+        acks: -1,
+        compression: kafka.compression === "gzip" ? CompressionTypes.GZIP : CompressionTypes.None,
+        topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+      });
     },
     disconnect: () => producer.disconnect(),
     maxRequestBytes: MAX_REQUEST_BYTES,

@@ -3,7 +3,8 @@ import type { IncomingMessage } from "./consumer";
 
 /**
  * Reads a topic from the beginning up to its current end offsets (no consumer group),
- * e.g. for the CLI's `dlq show` or tests. Rejects after `timeoutMs`.
+ * e.g. for the CLI's `dlq show` or tests. Rejects after `timeoutMs`, or at once with the reason when
+ * the reader cannot go on (kafkajs decompresses gzip only: a topic produced with lz4 or zstd fails).
  */
 export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<IncomingMessage[]> {
   const admin = kafka.admin();
@@ -24,6 +25,12 @@ export async function readTopicToEnd(kafka: Kafka, topic: string, timeoutMs = 30
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out reading ${topic}: ${out.length} messages read`)), timeoutMs);
+      // a crash kafkajs does not restart from (a batch it cannot decode: lz4 or zstd) fails the read with its reason at once
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        clearTimeout(timer);
+        reject(new Error(`reading ${topic} failed: ${payload.error.message}`));
+      });
       consumer
         .run({
           autoCommit: false,
