@@ -22,12 +22,6 @@ export interface CreateRedisOptions {
   connectTimeoutMs?: number;
   /** instead of logging each error (password removed), hand it here: a CLI command reports one line itself */
   onError?: (err: Error) => void;
-  /**
-   * Send the commands issued in one event-loop turn together (ioredis auto-pipelining; MULTI and
-   * explicit pipelines are sent as they are). For a client issuing many independent commands at
-   * once (the detector evaluating a group of scopes); not for BullMQ connections.
-   */
-  autoPipelining?: boolean;
 }
 
 const ROLE_OPTIONS: Record<RedisRole, RedisOptions> = {
@@ -97,10 +91,7 @@ export function createRedis(url: string, options: CreateRedisOptions): Redis {
   } catch {
     throw new Error(`invalid Redis URL ${redactRedisUrl(url)}: expected redis://[user:password@]host:port[/db]`);
   }
-  const client = new Redis(url, {
-    ...redisOptions(options.role, options.connectTimeoutMs),
-    ...(options.autoPipelining ? { enableAutoPipelining: true } : {}),
-  });
+  const client = new Redis(url, redisOptions(options.role, options.connectTimeoutMs));
   listenForErrors(client, url, options);
   return client;
 }

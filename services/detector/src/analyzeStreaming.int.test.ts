@@ -27,8 +27,7 @@ const SG_HUB_CUSTOMS = join(samples, "sg-hub-customs.csv");
 const watchRules = () => loadRulesFile(join(samples, "demo-rules.yaml"));
 const logger = createLogger({ name: "analyze-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "analyze-int", logger });
-// auto-pipelined, as the detector service connects (services/detector/src/main.ts)
-const redis = new Redis(inject("redisUrl"), { enableAutoPipelining: true });
+const redis = new Redis(inject("redisUrl"));
 const producer = new JsonProducer(kafka);
 const handles: DetectorHandle[] = [];
 afterAll(async () => {

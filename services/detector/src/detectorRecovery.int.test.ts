@@ -9,8 +9,7 @@ import { DetectorState } from "./detectorState";
 
 const logger = createLogger({ name: "detector-recovery-int", level: "silent" });
 const kafka = createKafka({ brokers: inject("kafkaBrokers").split(","), clientId: "detector-recovery-int", logger });
-// auto-pipelined, as the detector service connects (services/detector/src/main.ts)
-const redis = new Redis(inject("redisUrl"), { enableAutoPipelining: true });
+const redis = new Redis(inject("redisUrl"));
 const handles: DetectorHandle[] = [];
 afterAll(async () => {
   for (const h of handles) await h.close();

@@ -16,8 +16,7 @@ if (process.argv[2] === "rebuild") {
       const rules = loadRulesFile(config.ENTREPOT_RULES_FILE, config.ENTREPOT_SHARE_SHIFT_PP);
       const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: "entrepot-detector", logger, retry: SERVICE_RETRY });
       await ensureTopics(kafka, topicDefinitions(config.ENTREPOT_TOPIC_PREFIX));
-      // evaluations issue a few commands per scope for groups of scopes at once: one write for them all
-      const redis = createRedis(config.REDIS_URL, { role: "store", logger, autoPipelining: true });
+      const redis = createRedis(config.REDIS_URL, { role: "store", logger });
       addReadyCheck("redis", () => redis.status === "ready");
       const handle = await startDetector({
         kafka,
