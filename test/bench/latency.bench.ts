@@ -83,6 +83,10 @@ interface BatchTotals {
   waits: number;
   waitSeconds: number;
   pending: number;
+  /** V8 heap in use, V8 heap total, memory outside it held by JS objects (buffers): MB, at the time of reading */
+  heapUsedMB: number;
+  heapTotalMB: number;
+  externalMB: number;
 }
 
 /** What a service's consumer handled so far (its /metrics): batches, seconds in them (handler and commit), records consumed. */
@@ -101,6 +105,9 @@ async function batchTotals(service: RunningService): Promise<BatchTotals> {
     waits: sum("entrepot_detector_scope_wait_seconds_count"),
     waitSeconds: sum("entrepot_detector_scope_wait_seconds_sum"),
     pending: sum("entrepot_detector_pending_scopes"),
+    heapUsedMB: Math.round(sum("nodejs_heap_size_used_bytes") / 2 ** 20),
+    heapTotalMB: Math.round(sum("nodejs_heap_size_total_bytes") / 2 ** 20),
+    externalMB: Math.round(sum("nodejs_external_memory_bytes") / 2 ** 20),
   };
 }
 
@@ -228,6 +235,9 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
         waits: after.waits - (batchesBefore[i]?.waits ?? 0),
         waitSeconds: after.waitSeconds - (batchesBefore[i]?.waitSeconds ?? 0),
         pending: after.pending,
+        heapUsedMB: after.heapUsedMB,
+        heapTotalMB: after.heapTotalMB,
+        externalMB: after.externalMB,
       }),
     );
     progress(`produced ${total} in ${windowS.toFixed(1)} s; waiting for the pipeline to be quiet`);
@@ -363,6 +373,8 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
       const b = batchesInWindow[i] as BatchTotals;
       figures[`${g}: in the window: batches / records per batch / ms per batch (handler + commit) / in batches (% of window)`] =
         `${b.batches} / ${Math.round(b.records / b.batches)} / ${Math.round((1000 * b.seconds) / b.batches)} / ${Math.round((100 * b.seconds) / windowS)}`;
+      figures[`${g}: at the end of the window: V8 heap used / heap total / external (MB)`] =
+        `${b.heapUsedMB} / ${b.heapTotalMB} / ${b.externalMB}`;
       const rss = rssSamples.get(g) ?? [];
       figures[`${g}: RSS at 25, 50, 75, 100 % of the window / peak VmHWM (MB)`] =
         `${[0.25, 0.5, 0.75].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * windowS))] ?? "?").join(", ")}, ${rssAtEnd[i]} / ${peakRss[i]}`;
