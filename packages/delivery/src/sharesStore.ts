@@ -56,29 +56,14 @@ export class SharesStore {
 
   /**
    * Of these compositions, those that differ from the one stored for their entity, basis and
-   * period (or have none stored): what a publisher has not yet published. One pipeline of HMGETs.
+   * period (or have none stored): what a publisher has not yet published. One pipeline of HGETs.
    */
   async changed(compositions: readonly Composition[]): Promise<Composition[]> {
     if (compositions.length === 0) return [];
-    const texts = compositions.map((c) => JSON.stringify(c));
-    const byHash = new Map<string, number[]>();
-    compositions.forEach((c, i) => {
-      const hash = this.entityHash(entityKey(c.entity));
-      const list = byHash.get(hash);
-      if (list) list.push(i);
-      else byHash.set(hash, [i]);
-    });
     const read = this.redis.pipeline();
-    for (const [hash, indexes] of byHash) read.hmget(hash, ...indexes.map((i) => this.field(compositions[i] as Composition)));
-    const replies = await pipelineReplies(read);
-    const out: Composition[] = [];
-    [...byHash.values()].forEach((indexes, h) => {
-      const stored = replies[h] as (string | null)[];
-      indexes.forEach((i, j) => {
-        if (stored[j] !== texts[i]) out.push(compositions[i] as Composition);
-      });
-    });
-    return out;
+    for (const c of compositions) read.hget(this.entityHash(entityKey(c.entity)), this.field(c));
+    const stored = await pipelineReplies(read);
+    return compositions.filter((c, i) => stored[i] !== JSON.stringify(c));
   }
 
   private field(c: Composition): string {
