@@ -2,7 +2,7 @@ import { entityKey, parseRulesConfig } from "@entrepot/detect";
 import { CustomsClean, TOPIC_CATALOG } from "@entrepot/schemas";
 import { describe, expect, it } from "vitest";
 import { companiesTouchedBy, customsScopesOf } from "./detector";
-import { alertScope } from "./detectorState";
+import { alertScope, scopeKind } from "./detectorState";
 
 const rules = parseRulesConfig('watchList:\n  - { company: NVDA, hubs: [SG], hsCodes: ["854231"], origins: [TW] }\n');
 const rec = (reporter: string, partner: string, flow: "import" | "export", hsCode: string) =>
@@ -37,6 +37,10 @@ describe("detector scopes for customs facts", () => {
     expect(alertScope({ rule: "mirror_gap", entity: { reporter: "TW", partner: "SG", hs: "854231" } })).toBe("hs6:854231");
     expect(alertScope({ rule: "reexport_surge", entity: { reporter: "MY", hs: "x" } })).toBe("reporter:MY");
     expect(alertScope({ rule: "corroboration", entity: { company: "NVDA" } })).toBe("NVDA");
+  });
+
+  it("tells a scope's kind from its prefix: HS6 code, reporter, else a company", () => {
+    expect(["hs6:854231", "reporter:MY", "NVDA"].map(scopeKind)).toEqual(["hs6", "reporter", "company"]);
   });
 });
 

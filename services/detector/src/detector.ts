@@ -25,7 +25,7 @@ import {
   topicsReadBy,
 } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
-import { type CustomsScope, DetectorState, type DirtyMarks, matchesPrefixes } from "./detectorState";
+import { type CustomsScope, DetectorState, type DirtyMarks, matchesPrefixes, scopeKind } from "./detectorState";
 
 /** The watched companies whose billing-vs-shipping and corroboration rules a customs fact can change. */
 export function companiesTouchedBy(r: CustomsClean, rules: RulesConfig): string[] {
@@ -45,10 +45,6 @@ const LIVE_INPUT_AGE_MS = 2000;
 
 /** scopes evaluated together (their Redis round trips at once, their outputs in one produce request) */
 const EVALUATION_GROUP = 32;
-
-/** The kind of an evaluation scope, for metrics: a company, an HS6 code or a reporter. */
-const scopeKind = (scope: string): "company" | "hs6" | "reporter" =>
-  scope.startsWith("hs6:") ? "hs6" : scope.startsWith("reporter:") ? "reporter" : "company";
 
 /** Customs scopes a fact belongs to: its HS6 (mirror gaps) and, for watched goods, its reporter (re-export surges). */
 export function customsScopesOf(r: CustomsClean, rules: RulesConfig): CustomsScope[] {

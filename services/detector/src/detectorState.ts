@@ -5,6 +5,10 @@ import type { Redis } from "ioredis";
 /** Customs evaluation scopes: an HS6 code (mirror gaps) or a reporter (re-export surges). */
 export type CustomsScope = `hs6:${string}` | `reporter:${string}`;
 
+/** The kind of an evaluation scope: a company, an HS6 code (`hs6:<code>`) or a reporter (`reporter:<iso2>`). */
+export const scopeKind = (scope: string): "company" | "hs6" | "reporter" =>
+  scope.startsWith("hs6:") ? "hs6" : scope.startsWith("reporter:") ? "reporter" : "company";
+
 /** The scope whose alerts an alert belongs to: a company, or a customs scope. */
 export function alertScope(a: Pick<Alert, "rule" | "entity">): string {
   if (a.rule === "mirror_gap" && a.entity.hs) return `hs6:${a.entity.hs}`;

@@ -4,7 +4,7 @@ import type { Logger } from "@entrepot/runtime";
 import { Alert, CustomsClean, RevenueClean, topicName } from "@entrepot/schemas";
 import type { Redis } from "ioredis";
 import { customsScopesOf, evaluateScope } from "./detector";
-import { alertScope, DetectorState } from "./detectorState";
+import { alertScope, DetectorState, scopeKind } from "./detectorState";
 
 export interface RebuildOptions {
   kafka: Kafka;
@@ -71,7 +71,7 @@ export async function rebuildDetectorState(options: RebuildOptions): Promise<Reb
   const customsScopes = [
     ...new Set([
       ...customs.flatMap((r) => customsScopesOf(r, rules)),
-      ...[...latestAlerts.values()].map(alertScope).filter((s) => s.startsWith("hs6:") || s.startsWith("reporter:")),
+      ...[...latestAlerts.values()].map(alertScope).filter((s) => scopeKind(s) !== "company"),
     ]),
   ].sort();
   let recomputed = 0;
@@ -85,7 +85,7 @@ export async function rebuildDetectorState(options: RebuildOptions): Promise<Reb
     await state.putAlerts(scope, [...stored.values()]);
     const { changes } = await evaluateScope(state, scope, rules, now);
     await state.putAlerts(scope, changes);
-    if (scope.startsWith("hs6:") || scope.startsWith("reporter:")) await state.customsDirty.clear(scope as `hs6:${string}`);
+    if (scopeKind(scope) !== "company") await state.customsDirty.clear(scope as `hs6:${string}`);
     else await state.dirty.clear(scope);
     recomputed += changes.length;
   }
