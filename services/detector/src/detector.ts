@@ -191,8 +191,8 @@ export async function startDetector(options: DetectorOptions): Promise<DetectorH
       stage.out("alerts", changes.length);
       for (const a of changes) metrics.alerts.inc({ rule: a.rule, severity: a.severity, status: a.status });
       logger.info({ scope, periods: compositions.length, changedPeriods, alerts: changes.length }, "evaluated scope");
+      countEvaluated({ kind: scopeKind(scope) });
     }
-    for (const d of group) countEvaluated({ kind: scopeKind(d.scope) });
     observeGroup((Date.now() - started) / 1000);
   };
 
