@@ -74,7 +74,8 @@ async function pipelineQuiet(kafka: Kafka, redis: Redis, prefix: string): Promis
   }
 }
 
-interface BatchTotals {
+/** A service's /metrics read at one moment: counters since its start, and gauges as they were. */
+interface ServiceReading {
   batches: number;
   seconds: number;
   records: number;
@@ -89,8 +90,11 @@ interface BatchTotals {
   externalMB: number;
 }
 
-/** What a service's consumer handled so far (its /metrics): batches, seconds in them (handler and commit), records consumed. */
-async function batchTotals(service: RunningService): Promise<BatchTotals> {
+/**
+ * A service's /metrics: what its consumer handled so far (batches, seconds in them with the
+ * commit, records consumed), the detector's evaluations, and the V8 heap.
+ */
+async function readService(service: RunningService): Promise<ServiceReading> {
   const text = await (await fetch(`http://127.0.0.1:${service.healthPort}/metrics`)).text();
   const sum = (metric: string) =>
     text
@@ -199,7 +203,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
 
     // the paced producer: every TICK_MS, what the clock says is due since the start (no drift; a slow send is caught up next tick)
     const cpuBefore = services.map((s) => procCpuSeconds(s.child.pid));
-    const batchesBefore = await Promise.all(services.map(batchTotals));
+    const batchesBefore = await Promise.all(services.map(readService));
     const benchCpuBefore = process.cpuUsage();
     const t0 = performance.now();
     let sent = 0;
@@ -226,18 +230,16 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     const cpuWindow = services.map((s, i) => procCpuSeconds(s.child.pid) - (cpuBefore[i] ?? Number.NaN));
     const benchCpu = process.cpuUsage(benchCpuBefore);
     const rssAtEnd = services.map((s) => procMemoryMB(s.child.pid, "VmRSS"));
-    const batchesInWindow = (await Promise.all(services.map(batchTotals))).map(
-      (after, i): BatchTotals => ({
+    const batchesInWindow = (await Promise.all(services.map(readService))).map(
+      // counters as the window's difference; the rest (pending scopes, heap) as read at its end
+      (after, i): ServiceReading => ({
+        ...after,
         batches: after.batches - (batchesBefore[i]?.batches ?? 0),
         seconds: after.seconds - (batchesBefore[i]?.seconds ?? 0),
         records: after.records - (batchesBefore[i]?.records ?? 0),
         evaluated: after.evaluated - (batchesBefore[i]?.evaluated ?? 0),
         waits: after.waits - (batchesBefore[i]?.waits ?? 0),
         waitSeconds: after.waitSeconds - (batchesBefore[i]?.waitSeconds ?? 0),
-        pending: after.pending,
-        heapUsedMB: after.heapUsedMB,
-        heapTotalMB: after.heapTotalMB,
-        externalMB: after.externalMB,
       }),
     );
     progress(`produced ${total} in ${windowS.toFixed(1)} s; waiting for the pipeline to be quiet`);
@@ -370,7 +372,7 @@ export default async function run(ctx: BenchContext): Promise<BenchResult> {
     PIPELINE.forEach((g, i) => {
       figures[`${g}: lag max in window / at 25, 50, 75, 100 % / after window / s to 0 after it`] = keepUpText(keep[i] as KeepUp);
       figures[`${g}: CPU in the window (% of one core)`] = Math.round((100 * (cpuWindow[i] ?? Number.NaN)) / windowS);
-      const b = batchesInWindow[i] as BatchTotals;
+      const b = batchesInWindow[i] as ServiceReading;
       figures[`${g}: in the window: batches / records per batch / ms per batch (handler + commit) / in batches (% of window)`] =
         `${b.batches} / ${Math.round(b.records / b.batches)} / ${Math.round((1000 * b.seconds) / b.batches)} / ${Math.round((100 * b.seconds) / windowS)}`;
       figures[`${g}: at the end of the window: V8 heap used / heap total / external (MB)`] =
